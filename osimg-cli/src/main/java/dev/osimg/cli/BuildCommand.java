@@ -1,0 +1,197 @@
+package dev.osimg.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.osimg.json.GoCompatibleJson;
+import dev.osimg.osimage.BuildResult;
+import dev.osimg.osimage.Component;
+import dev.osimg.osimage.Compression;
+import dev.osimg.osimage.LinkMode;
+import dev.osimg.osimage.OsImageBuilder;
+import dev.osimg.osimage.PayloadInfo;
+import dev.osimg.osimage.ProductInfo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code osimg build}: payload files and product info into an OCI layout. */
+@Command(name = "build", sortOptions = false,
+        description = {
+            "Build an OS image from payload files into an OCI image layout directory.",
+            "",
+            "Payloads are stored in the order given. The OS uses kernel.efi (a UEFI executable) and",
+            "system (the root filesystem image). An uncompressed build of the same payloads and product",
+            "info gives the same manifest digest as the reference writer."
+        })
+final class BuildCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR",
+            description = "Layout directory to write: new, empty, or an existing OCI layout (blobs are reused).")
+    Path out;
+
+    @Option(names = {"-p", "--payload"}, required = true, paramLabel = "NAME=PATH",
+            description = "A payload: its name and the file holding it. Repeat for each payload.")
+    List<String> payloads;
+
+    @Option(names = "--product-info", paramLabel = "FILE",
+            description = "JSON file with product info (id, name, version, variant, commit_hash, commit_date, "
+                    + "build_tree_dirty, components); the flags below override its fields.")
+    Path productInfoFile;
+
+    @Option(names = "--id", description = "Product id.")
+    String id;
+
+    @Option(names = "--name", description = "Product name.")
+    String name;
+
+    @Option(names = "--version", description = "Product version.")
+    String version;
+
+    @Option(names = "--variant", description = "Architecture then -flags, e.g. x86_64 or x86_64-debug.")
+    String variant;
+
+    @Option(names = "--commit-hash", description = "Source commit the OS was built from.")
+    String commitHash;
+
+    @Option(names = "--commit-date", description = "Date of that commit.")
+    String commitDate;
+
+    @Option(names = "--build-tree-dirty", negatable = true, description = "Whether the source tree had uncommitted changes.")
+    Boolean buildTreeDirty;
+
+    @Option(names = "--component", paramLabel = "ID=VERSION", description = "A component and its version. Repeatable.")
+    List<String> components;
+
+    @Option(names = "--compression", paramLabel = "none|zstd[:LEVEL]", defaultValue = "zstd:3",
+            description = "How payloads are stored (default: ${DEFAULT-VALUE}). none allows clone-fast installs.")
+    String compression;
+
+    @Option(names = "--link", paramLabel = "copy|hardlink|symlink", defaultValue = "copy",
+            description = "With --compression none: copy payloads (a reflink where the filesystem can), "
+                    + "or link them (default: ${DEFAULT-VALUE}).")
+    String link;
+
+    @Option(names = "--tag", description = "Tag the manifest in the layout's index.")
+    String tag;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress bars.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws IOException {
+        OsImageBuilder builder = new OsImageBuilder()
+                .productInfo(productInfo())
+                .compression(Compression.parse(compression))
+                .linkMode(parseLink(link))
+                .tag(tag)
+                .progress(ConsoleProgress.forTerminal(quiet || json));
+        for (String p : payloads) {
+            int eq = p.indexOf('=');
+            if (eq <= 0 || eq == p.length() - 1) {
+                throw new IllegalArgumentException("--payload must be NAME=PATH, got \"" + p + "\"");
+            }
+            builder.payload(p.substring(0, eq), Path.of(p.substring(eq + 1)));
+        }
+        long start = System.nanoTime();
+        BuildResult result = builder.build(out);
+        long elapsed = System.nanoTime() - start;
+        report(result, elapsed);
+        return ExitCodes.OK;
+    }
+
+    private void report(BuildResult result, long elapsedNanos) {
+        var out = spec.commandLine().getOut();
+        long totalSize = result.config().payloads().stream().mapToLong(PayloadInfo::size).sum();
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("layout", result.layout().toString());
+            doc.put("tag", result.tag());
+            doc.put("manifest_digest", result.manifestDescriptor().digest().toString());
+            doc.put("manifest_size", result.manifestDescriptor().size());
+            doc.put("config_digest", result.manifest().config().digest().toString());
+            List<Map<String, Object>> list = new ArrayList<>();
+            for (int i = 0; i < result.config().payloads().size(); i++) {
+                PayloadInfo info = result.config().payloads().get(i);
+                var layer = result.manifest().layers().get(i);
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("name", info.name());
+                p.put("size", info.size());
+                p.put("stored_size", layer.size());
+                p.put("media_type", layer.mediaType());
+                p.put("digest", layer.digest().toString());
+                list.add(p);
+            }
+            doc.put("payloads", list);
+            doc.put("seconds", elapsedNanos / 1e9);
+            JsonOutput.print(out, doc);
+            return;
+        }
+        out.printf("Built %s%s%n", result.layout(), result.tag() == null ? "" : " (tag " + result.tag() + ")");
+        for (int i = 0; i < result.config().payloads().size(); i++) {
+            PayloadInfo info = result.config().payloads().get(i);
+            var layer = result.manifest().layers().get(i);
+            out.printf("  payload %-12s %10s -> %10s  %s%n", info.name(), Sizes.bytes(info.size()),
+                    Sizes.bytes(layer.size()), layer.digest().toString().substring(0, 19));
+        }
+        out.printf("Manifest %s%n", result.manifestDescriptor().digest());
+        out.printf("%s in %s (%s)%n", Sizes.bytes(totalSize), Sizes.seconds(elapsedNanos), Sizes.rate(totalSize, elapsedNanos));
+        out.flush();
+    }
+
+    private ProductInfo productInfo() throws IOException {
+        ProductInfo base = ProductInfo.EMPTY;
+        if (productInfoFile != null) {
+            try {
+                base = GoCompatibleJson.mapper().readValue(Files.readAllBytes(productInfoFile), ProductInfo.class);
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("--product-info " + productInfoFile + " is not a valid product info JSON object: "
+                        + e.getOriginalMessage());
+            }
+        }
+        List<Component> comps = base.components();
+        if (components != null) {
+            comps = new ArrayList<>(comps);
+            for (String c : components) {
+                int eq = c.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("--component must be ID=VERSION, got \"" + c + "\"");
+                }
+                comps.add(new Component(c.substring(0, eq), c.substring(eq + 1)));
+            }
+        }
+        return new ProductInfo(
+                id != null ? id : base.id(),
+                name != null ? name : base.name(),
+                version != null ? version : base.version(),
+                variant != null ? variant : base.variant(),
+                commitHash != null ? commitHash : base.commitHash(),
+                commitDate != null ? commitDate : base.commitDate(),
+                buildTreeDirty != null ? buildTreeDirty : base.buildTreeDirty(),
+                comps);
+    }
+
+    private static LinkMode parseLink(String text) {
+        return switch (text) {
+            case "copy" -> LinkMode.COPY;
+            case "hardlink" -> LinkMode.HARDLINK;
+            case "symlink" -> LinkMode.SYMLINK;
+            default -> throw new IllegalArgumentException("--link must be copy, hardlink or symlink, got \"" + text + "\"");
+        };
+    }
+}

@@ -1,0 +1,16 @@
+package dev.osimg.cli;
+
+import dev.osimg.oci.ImageReference;
+import dev.osimg.oci.ImageSources;
+import dev.osimg.osimage.OsImage;
+import java.io.IOException;
+
+/** Opens the OS image a command-line IMAGE argument names. */
+final class ImageArgument {
+    private ImageArgument() {
+    }
+
+    static OsImage open(String reference) throws IOException {
+        return OsImage.read(ImageSources.open(ImageReference.parse(reference)));
+    }
+}

@@ -1,0 +1,109 @@
+package dev.osimg.cli;
+
+import dev.osimg.blob.Progress;
+import dev.osimg.osimage.OsImage;
+import dev.osimg.osimage.Payload;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code osimg verify}: every chunk of every payload against the config. */
+@Command(name = "verify", sortOptions = false,
+        description = {"Verify an OS image: the manifest and config digests, and every chunk of every payload",
+            "(decompressed first when stored as zstd). Stops at the first failure, naming payload and chunk."})
+final class VerifyCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Parameters(paramLabel = "IMAGE", description = "oci:DIR[:TAG] or a layout directory.")
+    String image;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress bars.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws IOException {
+        long start = System.nanoTime();
+        OsImage os = ImageArgument.open(image);
+        PrintWriter out = spec.commandLine().getOut();
+        Progress progress = ConsoleProgress.forTerminal(quiet || json);
+        List<Map<String, Object>> results = new ArrayList<>();
+        long total = 0;
+        for (Payload payload : os.payloads()) {
+            long payloadStart = System.nanoTime();
+            progress.begin("verify " + payload.name(), payload.size());
+            try (InputStream in = payload.openVerified()) {
+                in.transferTo(new CountingSink(progress));
+            } finally {
+                progress.end();
+            }
+            long nanos = System.nanoTime() - payloadStart;
+            total += payload.size();
+            if (json) {
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("name", payload.name());
+                r.put("size", payload.size());
+                r.put("chunks", payload.info().chunkHashes().size());
+                r.put("seconds", nanos / 1e9);
+                results.add(r);
+            } else {
+                out.printf("payload %-16s %7d chunks OK  %10s in %s (%s)%n", payload.name(), payload.info().chunkHashes().size(),
+                        Sizes.bytes(payload.size()), Sizes.seconds(nanos), Sizes.rate(payload.size(), nanos));
+                out.flush();
+            }
+        }
+        long elapsed = System.nanoTime() - start;
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("location", os.image().location());
+            doc.put("manifest_digest", os.image().manifestDigest().toString());
+            doc.put("verified", true);
+            doc.put("payloads", results);
+            doc.put("bytes", total);
+            doc.put("seconds", elapsed / 1e9);
+            doc.put("bytes_per_second", elapsed > 0 ? (long) (total / (elapsed / 1e9)) : 0);
+            JsonOutput.print(out, doc);
+        } else {
+            out.printf("Verified %s (%s): %s in %s (%s)%n", os.image().location(), os.image().manifestDigest(),
+                    Sizes.bytes(total), Sizes.seconds(elapsed), Sizes.rate(total, elapsed));
+            out.flush();
+        }
+        return ExitCodes.OK;
+    }
+
+    /** Discards verified bytes, reporting how many went by. */
+    private static final class CountingSink extends OutputStream {
+        private final Progress progress;
+
+        CountingSink(Progress progress) {
+            this.progress = progress;
+        }
+
+        @Override
+        public void write(int b) {
+            progress.advance(1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            progress.advance(len);
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package dev.osimg.blob;
+
+import dev.osimg.oci.Digest;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.security.MessageDigest;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Cuts a stream into fixed-size chunks and hashes them on all cores while the next ones are read.
+ *
+ * <p>A reader thread fills recycled buffers from the source; each full buffer's SHA-256 is
+ * computed on a shared pool; {@link #next()} hands the chunks out in order. Memory is bounded
+ * by a fixed number of buffers in flight, whatever the stream's length.
+ */
+public final class ChunkPipeline implements AutoCloseable {
+    /** One chunk of the stream with its SHA-256, computed in the background. */
+    public record Chunk(long index, byte[] buffer, int length, CompletableFuture<byte[]> sha256) {
+        /** Waits for this chunk's SHA-256. */
+        public byte[] awaitSha256() throws IOException {
+            try {
+                return sha256.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while hashing chunk " + index);
+            } catch (ExecutionException e) {
+                throw new IOException("hashing chunk " + index + " failed", e.getCause());
+            }
+        }
+    }
+
+    private static final int MAX_BYTES_IN_FLIGHT = 48 << 20;
+    private static final long READER_STOP_TIMEOUT_MILLIS = 10_000;
+    private static final Chunk END = new Chunk(-1, new byte[0], 0, CompletableFuture.completedFuture(new byte[0]));
+    private static final ExecutorService HASHERS = Executors.newFixedThreadPool(
+            Runtime.getRuntime().availableProcessors(), daemonThreads("osimg-hash"));
+
+    private final InputStream source;
+    private final int chunkSize;
+    private final long expectedSize;
+    private final String what;
+    private final BlockingQueue<byte[]> freeBuffers;
+    private final BlockingQueue<Object> ready;
+    private final Thread reader;
+    private volatile boolean closed;
+
+    /**
+     * Starts reading {@code source} in chunks of {@code chunkSize} bytes.
+     *
+     * @param expectedSize the exact number of bytes the source must yield, or -1 to read to its end
+     * @param what what the stream is, for error messages
+     */
+    public ChunkPipeline(InputStream source, int chunkSize, long expectedSize, String what) {
+        if (chunkSize <= 0) {
+            throw new IllegalArgumentException("chunk size must be positive, got " + chunkSize);
+        }
+        this.source = source;
+        this.chunkSize = chunkSize;
+        this.expectedSize = expectedSize;
+        this.what = what;
+        int cores = Runtime.getRuntime().availableProcessors();
+        int buffers = Math.max(2, Math.min(2 * cores + 2, MAX_BYTES_IN_FLIGHT / chunkSize));
+        this.freeBuffers = new ArrayBlockingQueue<>(buffers);
+        this.ready = new ArrayBlockingQueue<>(buffers + 1);
+        for (int i = 0; i < buffers; i++) {
+            freeBuffers.add(new byte[0]);
+        }
+        this.reader = Thread.ofPlatform().daemon().name("osimg-read").unstarted(this::readAll);
+        reader.start();
+    }
+
+    /** The next chunk in order, or null after the last one. Pass it to {@link #release} when done. */
+    public Chunk next() throws IOException {
+        Object item;
+        try {
+            item = ready.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while reading " + what);
+        }
+        if (item instanceof IOException e) {
+            ready.offer(item);
+            throw e;
+        }
+        if (item instanceof RuntimeException e) {
+            ready.offer(item);
+            throw e;
+        }
+        Chunk chunk = (Chunk) item;
+        if (chunk == END) {
+            ready.offer(END);
+            return null;
+        }
+        return chunk;
+    }
+
+    /** Gives a chunk's buffer back for reuse; the chunk must not be used afterwards. */
+    public void release(Chunk chunk) {
+        freeBuffers.offer(chunk.buffer());
+    }
+
+    private void readAll() {
+        try {
+            long position = 0;
+            for (long index = 0; ; index++) {
+                byte[] buffer = freeBuffers.take();
+                if (closed) {
+                    return;
+                }
+                if (buffer.length != chunkSize) {
+                    buffer = new byte[chunkSize];
+                }
+                int want = expectedSize < 0 ? chunkSize : (int) Math.min(chunkSize, expectedSize - position);
+                int length = want == 0 ? 0 : source.readNBytes(buffer, 0, want);
+                if (expectedSize >= 0 && length < want) {
+                    throw new EOFException(what + " ended after " + (position + length) + " of " + expectedSize + " bytes");
+                }
+                if (length == 0) {
+                    if (expectedSize >= 0 && source.read() >= 0) {
+                        throw new BlobSizeMismatchException(what + " is longer than its declared size of " + expectedSize + " bytes");
+                    }
+                    ready.put(END);
+                    return;
+                }
+                position += length;
+                byte[] data = buffer;
+                CompletableFuture<byte[]> hash = CompletableFuture.supplyAsync(() -> sha256(data, length), HASHERS);
+                ready.put(new Chunk(index, buffer, length, hash));
+                if (expectedSize < 0 && length < chunkSize) {
+                    ready.put(END);
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            if (!closed) {
+                ready.offer(e);
+            }
+        }
+    }
+
+    private static byte[] sha256(byte[] data, int length) {
+        MessageDigest md = Digest.newSha256();
+        md.update(data, 0, length);
+        return md.digest();
+    }
+
+    /** Stops the reader and closes the source. */
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        reader.interrupt();
+        try {
+            // Closing the source under a running reader could pull a native decoder out from
+            // under it, so wait for the reader to leave first.
+            reader.join(READER_STOP_TIMEOUT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        source.close();
+    }
+
+    private static ThreadFactory daemonThreads(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,26 @@
+package dev.osimg.blob;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** A whole local file as a blob; its size is taken when the blob is created. */
+public record FileBlob(Path path, long size) implements Blob {
+
+    /** A blob of the file as it is now. */
+    public static FileBlob of(Path path) throws IOException {
+        return new FileBlob(path, Files.size(path));
+    }
+
+    @Override
+    public InputStream open() throws IOException {
+        return new ExactLengthInputStream(Files.newInputStream(path), size, path.toString());
+    }
+
+    @Override
+    public Optional<Path> localFile() {
+        return Optional.of(path);
+    }
+}

@@ -1,0 +1,124 @@
+package dev.osimg.json;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+
+/**
+ * JSON reading and writing for OCI documents, writing the same bytes as the reference writer
+ * (Go's {@code json.MarshalIndent(v, "", "\t")} plus a newline).
+ *
+ * <p>Byte-identical output matters: the manifest digest is the image's identity, so the same
+ * inputs must give the same digest in both implementations.
+ */
+public final class GoCompatibleJson {
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .build();
+
+    static {
+        MAPPER.getFactory().setCharacterEscapes(new GoEscapes());
+    }
+
+    private GoCompatibleJson() {
+    }
+
+    /** The shared mapper, for reading. */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    /** Serializes like the reference writer: tab-indented, {@code ": "}, trailing newline. */
+    public static byte[] write(Object value) {
+        try {
+            byte[] body = MAPPER.writer(new GoPrettyPrinter()).writeValueAsBytes(value);
+            byte[] out = Arrays.copyOf(body, body.length + 1);
+            out[body.length] = '\n';
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serialize " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** Go's indentation: every array element and object member on its own line, empty ones as {@code []}/{@code {}}. */
+    static final class GoPrettyPrinter extends DefaultPrettyPrinter {
+        private static final DefaultIndenter TABS = new DefaultIndenter("\t", "\n");
+
+        GoPrettyPrinter() {
+            super(DEFAULT_SEPARATORS.withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+            _arrayIndenter = TABS;
+            _objectIndenter = TABS;
+        }
+
+        private GoPrettyPrinter(GoPrettyPrinter base) {
+            super(base);
+        }
+
+        @Override
+        public DefaultPrettyPrinter createInstance() {
+            return new GoPrettyPrinter(this);
+        }
+
+        @Override
+        public void writeEndArray(JsonGenerator g, int nrOfValues) throws IOException {
+            --_nesting;
+            if (nrOfValues > 0) {
+                _arrayIndenter.writeIndentation(g, _nesting);
+            }
+            g.writeRaw(']');
+        }
+
+        @Override
+        public void writeEndObject(JsonGenerator g, int nrOfEntries) throws IOException {
+            --_nesting;
+            if (nrOfEntries > 0) {
+                _objectIndenter.writeIndentation(g, _nesting);
+            }
+            g.writeRaw('}');
+        }
+    }
+
+    /** Go's HTML-safe escaping: {@code < > &} and U+2028/U+2029 as {@code \\u} escapes, control characters in lowercase hex. */
+    static final class GoEscapes extends CharacterEscapes {
+        private final int[] asciiEscapes;
+
+        GoEscapes() {
+            asciiEscapes = standardAsciiEscapesForJSON();
+            for (int c = 0; c < 0x20; c++) {
+                if (c != '\n' && c != '\r' && c != '\t' && c != '\b' && c != '\f') {
+                    asciiEscapes[c] = ESCAPE_CUSTOM;
+                }
+            }
+            asciiEscapes['<'] = ESCAPE_CUSTOM;
+            asciiEscapes['>'] = ESCAPE_CUSTOM;
+            asciiEscapes['&'] = ESCAPE_CUSTOM;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return asciiEscapes;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            if (ch < 0x80 || ch == 0x2028 || ch == 0x2029) {
+                return new SerializedString(String.format("\\u%04x", ch));
+            }
+            return null;
+        }
+    }
+}

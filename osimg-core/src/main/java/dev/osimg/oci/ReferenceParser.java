@@ -1,0 +1,75 @@
+package dev.osimg.oci;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parses the textual forms of {@link ImageReference}. */
+final class ReferenceParser {
+    private ReferenceParser() {
+    }
+
+    static ImageReference parse(String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("image reference is empty");
+        }
+        if (text.startsWith("oci:")) {
+            return parseLayout(text.substring(4));
+        }
+        if (text.startsWith("docker://")) {
+            return parseRegistry(text.substring("docker://".length()), text);
+        }
+        if (Files.exists(Path.of(text)) || !looksLikeRegistry(text)) {
+            return new ImageReference.Layout(Path.of(text), null);
+        }
+        return parseRegistry(text, text);
+    }
+
+    private static ImageReference parseLayout(String rest) {
+        if (rest.isEmpty()) {
+            throw new IllegalArgumentException("oci: reference needs a directory: oci:DIR[:TAG]");
+        }
+        int colon = rest.lastIndexOf(':');
+        if (colon > 0) {
+            String tag = rest.substring(colon + 1);
+            if (ImageReference.TAG.matcher(tag).matches()) {
+                return new ImageReference.Layout(Path.of(rest.substring(0, colon)), tag);
+            }
+        }
+        return new ImageReference.Layout(Path.of(rest), null);
+    }
+
+    /** A first path component with a dot or a port, or {@code localhost}, names a registry host. */
+    private static boolean looksLikeRegistry(String text) {
+        int slash = text.indexOf('/');
+        if (slash <= 0) {
+            return false;
+        }
+        String host = text.substring(0, slash);
+        return host.contains(".") || host.contains(":") || host.equals("localhost") || host.startsWith("[");
+    }
+
+    private static final Pattern REGISTRY_REF = Pattern.compile(
+            "(?<host>\\[[0-9a-fA-F:]+\\](?::[0-9]+)?|[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::[0-9]+)?)"
+                    + "/(?<repo>[^:@]+)(?::(?<tag>[^@]+))?(?:@(?<digest>.+))?");
+
+    private static ImageReference.Registry parseRegistry(String ref, String original) {
+        Matcher m = REGISTRY_REF.matcher(ref);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("\"" + original + "\" is not a registry reference HOST[:PORT]/REPO[:TAG][@sha256:HEX]");
+        }
+        String repo = m.group("repo");
+        if (!ImageReference.REPOSITORY.matcher(repo).matches()) {
+            throw new IllegalArgumentException("repository \"" + repo + "\" in \"" + original
+                    + "\" is not valid: lowercase letters, digits and separators (. _ __ -) in /-separated parts");
+        }
+        String tag = m.group("tag");
+        if (tag != null && !ImageReference.TAG.matcher(tag).matches()) {
+            throw new IllegalArgumentException("tag \"" + tag + "\" in \"" + original + "\" is not valid: "
+                    + "up to 128 of [a-zA-Z0-9._-], not starting with . or -");
+        }
+        String digest = m.group("digest");
+        return new ImageReference.Registry(m.group("host"), repo, tag, digest == null ? null : Digest.parse(digest));
+    }
+}

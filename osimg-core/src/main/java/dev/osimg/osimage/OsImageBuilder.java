@@ -1,0 +1,227 @@
+package dev.osimg.osimage;
+
+import dev.osimg.blob.ChunkPipeline;
+import dev.osimg.blob.DigestingOutputStream;
+import dev.osimg.blob.Progress;
+import dev.osimg.blob.ZstdFrameOutputStream;
+import dev.osimg.json.GoCompatibleJson;
+import dev.osimg.linux.FileCloner;
+import dev.osimg.oci.Descriptor;
+import dev.osimg.oci.Digest;
+import dev.osimg.oci.Manifest;
+import dev.osimg.oci.MediaTypes;
+import dev.osimg.oci.OciLayoutWriter;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Builds an OS image into an OCI layout directory, byte-compatible with the reference writer.
+ *
+ * <p>Each payload is read once: chunk hashes are computed on all cores while the payload is
+ * copied (or cloned, or compressed) into a temporary blob, which is renamed to its digest.
+ */
+public final class OsImageBuilder {
+    /** The chunk size the writer uses. */
+    public static final int HASH_CHUNK_SIZE = 1 << 20;
+
+    private static final Pattern VARIANT = Pattern.compile("[a-zA-Z0-9._-]*");
+    private static final Pattern TAG = Pattern.compile("[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}");
+
+    private final List<PayloadSource> payloads = new ArrayList<>();
+    private ProductInfo productInfo = ProductInfo.EMPTY;
+    private Compression compression = Compression.DEFAULT;
+    private LinkMode linkMode = LinkMode.COPY;
+    private String tag;
+    private Progress progress = Progress.NONE;
+
+    /** Adds a payload; payloads keep the order they were added in. */
+    public OsImageBuilder payload(String name, Path file) {
+        payloads.add(new PayloadSource(name, file));
+        return this;
+    }
+
+    public OsImageBuilder productInfo(ProductInfo info) {
+        this.productInfo = Objects.requireNonNull(info);
+        return this;
+    }
+
+    public OsImageBuilder compression(Compression value) {
+        this.compression = Objects.requireNonNull(value);
+        return this;
+    }
+
+    /** How uncompressed payloads become blobs; only with {@link Compression.None}. */
+    public OsImageBuilder linkMode(LinkMode value) {
+        this.linkMode = Objects.requireNonNull(value);
+        return this;
+    }
+
+    /** Tags the manifest in the layout's index ({@code org.opencontainers.image.ref.name}). */
+    public OsImageBuilder tag(String value) {
+        this.tag = value;
+        return this;
+    }
+
+    public OsImageBuilder progress(Progress value) {
+        this.progress = Objects.requireNonNull(value);
+        return this;
+    }
+
+    /** Checks every input, then writes the layout; on failure nothing that looks complete is left. */
+    public BuildResult build(Path out) throws IOException {
+        checkInputs();
+        try (OciLayoutWriter writer = OciLayoutWriter.open(out)) {
+            List<PayloadInfo> infos = new ArrayList<>();
+            List<Descriptor> layers = new ArrayList<>();
+            for (PayloadSource source : payloads) {
+                StoredPayload stored = store(source, writer);
+                infos.add(stored.info());
+                layers.add(stored.layer());
+            }
+            OsImageConfig config = new OsImageConfig(OsImageConfig.FORMAT_VERSION, productInfo, infos);
+            byte[] configBytes = GoCompatibleJson.write(config);
+            Digest configDigest = writer.writeBlob(configBytes);
+            Manifest manifest = Manifest.of(MediaTypes.OS_IMAGE_ARTIFACT,
+                    Descriptor.of(MediaTypes.OS_IMAGE_CONFIG, configDigest, configBytes.length), layers);
+            byte[] manifestBytes = GoCompatibleJson.write(manifest);
+            Digest manifestDigest = writer.writeBlob(manifestBytes);
+            Descriptor manifestDescriptor = Descriptor.of(MediaTypes.IMAGE_MANIFEST, manifestDigest, manifestBytes.length)
+                    .withArtifactType(MediaTypes.OS_IMAGE_ARTIFACT);
+            writer.commit(manifestDescriptor, tag);
+            return new BuildResult(writer.target(), tag, manifestDescriptor, manifest, config);
+        }
+    }
+
+    private void checkInputs() throws IOException {
+        if (payloads.isEmpty()) {
+            throw new IllegalArgumentException("an OS image needs at least one payload (--payload NAME=PATH)");
+        }
+        Set<String> names = new HashSet<>();
+        for (PayloadSource p : payloads) {
+            if (!names.add(p.name())) {
+                throw new IllegalArgumentException("payload name \"" + p.name() + "\" is given twice");
+            }
+            if (!Files.exists(p.file())) {
+                throw new NoSuchFileException(p.file().toString(), null, "payload \"" + p.name() + "\" does not exist");
+            }
+            if (!Files.isRegularFile(p.file())) {
+                throw new IOException("payload \"" + p.name() + "\": " + p.file() + " is not a regular file");
+            }
+            if (!Files.isReadable(p.file())) {
+                throw new IOException("payload \"" + p.name() + "\": " + p.file() + " is not readable");
+            }
+        }
+        if (!VARIANT.matcher(productInfo.variant()).matches()) {
+            throw new IllegalArgumentException("variant \"" + productInfo.variant()
+                    + "\" may only contain [a-zA-Z0-9._-] (architecture first, then -flags, e.g. x86_64-debug)");
+        }
+        if (tag != null && !TAG.matcher(tag).matches()) {
+            throw new IllegalArgumentException("tag \"" + tag + "\" is not a valid OCI tag ([a-zA-Z0-9_][a-zA-Z0-9._-]{0,127})");
+        }
+        if (linkMode != LinkMode.COPY && !(compression instanceof Compression.None)) {
+            throw new IllegalArgumentException("--link " + linkMode.name().toLowerCase() + " needs --compression none");
+        }
+    }
+
+    private record StoredPayload(PayloadInfo info, Descriptor layer) {
+    }
+
+    private StoredPayload store(PayloadSource source, OciLayoutWriter writer) throws IOException {
+        long size = Files.size(source.file());
+        progress.begin("payload " + source.name(), size);
+        try {
+            return switch (compression) {
+                case Compression.None none -> storeUncompressed(source, size, writer);
+                case Compression.Zstd zstd -> storeZstd(source, size, zstd.level(), writer);
+            };
+        } finally {
+            progress.end();
+        }
+    }
+
+    private StoredPayload storeUncompressed(PayloadSource source, long size, OciLayoutWriter writer) throws IOException {
+        if (linkMode == LinkMode.COPY) {
+            Path temp = writer.newTempBlobName();
+            Hashed hashed;
+            if (FileCloner.tryClone(source.file(), temp)) {
+                // The clone shares the payload's extents; hashing the clone hashes exactly what is stored.
+                hashed = hash(Files.newInputStream(temp), size, source, OutputStream.nullOutputStream());
+            } else {
+                try (OutputStream copy = Files.newOutputStream(temp)) {
+                    hashed = hash(Files.newInputStream(source.file()), size, source, copy);
+                }
+            }
+            writer.commitBlob(temp, hashed.digest());
+            return uncompressed(source, hashed);
+        }
+        Hashed hashed = hash(Files.newInputStream(source.file()), size, source, OutputStream.nullOutputStream());
+        writer.linkBlob(source.file(), hashed.digest(), linkMode == LinkMode.SYMLINK);
+        return uncompressed(source, hashed);
+    }
+
+    private static StoredPayload uncompressed(PayloadSource source, Hashed hashed) {
+        return new StoredPayload(
+                new PayloadInfo(source.name(), hashed.size(), HASH_CHUNK_SIZE, hashed.chunkHashes()),
+                Descriptor.of(MediaTypes.PAYLOAD_UNCOMPRESSED, hashed.digest(), hashed.size()));
+    }
+
+    private StoredPayload storeZstd(PayloadSource source, long size, int level, OciLayoutWriter writer) throws IOException {
+        Path temp = writer.newTempBlob();
+        DigestingOutputStream compressed;
+        Hashed hashed;
+        try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 20)) {
+            compressed = new DigestingOutputStream(file);
+            try (ZstdFrameOutputStream zstd = new ZstdFrameOutputStream(compressed, level, size)) {
+                hashed = hash(Files.newInputStream(source.file()), size, source, zstd);
+            }
+        }
+        Digest digest = compressed.digest();
+        writer.commitBlob(temp, digest);
+        return new StoredPayload(
+                new PayloadInfo(source.name(), hashed.size(), HASH_CHUNK_SIZE, hashed.chunkHashes()),
+                Descriptor.of(MediaTypes.PAYLOAD_ZSTD, digest, compressed.count()));
+    }
+
+    /** The uncompressed size, whole-content digest and chunk hashes of a payload. */
+    private record Hashed(long size, Digest digest, List<String> chunkHashes) {
+    }
+
+    /**
+     * Reads a payload once: chunks are hashed on the pool while this thread feeds the whole
+     * content digest and {@code sink}. The payload must still be {@code size} bytes long.
+     */
+    private Hashed hash(InputStream in, long size, PayloadSource source, OutputStream sink) throws IOException {
+        MessageDigest whole = Digest.newSha256();
+        List<String> chunkHashes = new ArrayList<>();
+        Base64.Encoder base64 = Base64.getEncoder().withoutPadding();
+        long total = 0;
+        try (ChunkPipeline pipeline = new ChunkPipeline(in, HASH_CHUNK_SIZE, size,
+                "payload \"" + source.name() + "\" (" + source.file() + ")")) {
+            for (ChunkPipeline.Chunk chunk = pipeline.next(); chunk != null; chunk = pipeline.next()) {
+                whole.update(chunk.buffer(), 0, chunk.length());
+                sink.write(chunk.buffer(), 0, chunk.length());
+                total += chunk.length();
+                chunkHashes.add(base64.encodeToString(chunk.awaitSha256()));
+                pipeline.release(chunk);
+                progress.advance(chunk.length());
+            }
+        } catch (EOFException e) {
+            throw new IOException(e.getMessage() + "; was it changed during the build?", e);
+        }
+        return new Hashed(total, Digest.fromSha256(whole.digest()), chunkHashes);
+    }
+}

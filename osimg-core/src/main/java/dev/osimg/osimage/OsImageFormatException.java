@@ -1,0 +1,12 @@
+package dev.osimg.osimage;
+
+/** An OS image that breaks a rule of the format; the message names the field and the value. */
+public final class OsImageFormatException extends java.io.IOException {
+    public OsImageFormatException(String message) {
+        super(message);
+    }
+
+    public OsImageFormatException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.osimg.osimage;
+
+import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
+import dev.osimg.blob.Blob;
+import dev.osimg.oci.Descriptor;
+import dev.osimg.oci.MediaTypes;
+import dev.osimg.oci.OciImage;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/** One payload of an OS image: verified streams of its content, or its raw blob. */
+public final class Payload {
+    private final OciImage image;
+    private final PayloadInfo info;
+    private final Descriptor layer;
+
+    Payload(OciImage image, PayloadInfo info, Descriptor layer) {
+        this.image = image;
+        this.info = info;
+        this.layer = layer;
+    }
+
+    /** The payload's name. */
+    public String name() {
+        return info.name();
+    }
+
+    /** The uncompressed size. */
+    public long size() {
+        return info.size();
+    }
+
+    /** The payload's entry in the config. */
+    public PayloadInfo info() {
+        return info;
+    }
+
+    /** The layer descriptor that stores it. */
+    public Descriptor layer() {
+        return layer;
+    }
+
+    /** Whether the layer is zstd-compressed. */
+    public boolean compressed() {
+        return MediaTypes.PAYLOAD_ZSTD.equals(layer.mediaType());
+    }
+
+    /**
+     * A stream of the uncompressed content that hands out each chunk only after its SHA-256
+     * matched the config; a mismatch or a short stream is an error.
+     */
+    public InputStream openVerified() throws IOException {
+        InputStream stored = image.blob(layer).open();
+        InputStream content = stored;
+        if (compressed()) {
+            try {
+                content = new ZstdInputStreamNoFinalizer(new BufferedInputStream(stored, 1 << 17));
+            } catch (IOException | RuntimeException e) {
+                stored.close();
+                throw e;
+            }
+        }
+        return new VerifiedPayloadInputStream(content, info, image.location());
+    }
+
+    /**
+     * The blob as stored, without verification, so it can be cloned or copied without being
+     * read. Only for uncompressed layers.
+     */
+    public Blob unverified() throws IOException {
+        if (compressed()) {
+            throw new OsImageFormatException(image.location() + ": payload \"" + name() + "\" is stored as " + layer.mediaType()
+                    + "; the unverified path needs an uncompressed (" + MediaTypes.PAYLOAD_UNCOMPRESSED + ") layer");
+        }
+        return image.blob(layer);
+    }
+}
