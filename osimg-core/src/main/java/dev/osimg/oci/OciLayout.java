@@ -89,7 +89,9 @@ public final class OciLayout {
         if (chosen.mediaType() != null && chosen.mediaType().equals(MediaTypes.IMAGE_INDEX)) {
             throw new IOException(location + " names an image index, not an image manifest; osimg reads OS image manifests only");
         }
-        byte[] manifestBytes = SmallBlobs.readVerified(blob(chosen), chosen, location + ": manifest " + chosen.digest());
+        String manifestWhat = location + ": manifest " + chosen.digest();
+        SmallBlobs.checkDocumentSize(chosen, manifestWhat);
+        byte[] manifestBytes = SmallBlobs.readVerified(blob(chosen), chosen, manifestWhat);
         Manifest manifest;
         try {
             manifest = GoCompatibleJson.mapper().readValue(manifestBytes, Manifest.class);

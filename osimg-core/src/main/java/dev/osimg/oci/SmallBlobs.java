@@ -13,8 +13,8 @@ public final class SmallBlobs {
     private SmallBlobs() {
     }
 
-    /** Reads a blob that the descriptor names, checking its size cap, its size and its digest. */
-    public static byte[] readVerified(Blob blob, Descriptor descriptor, String what) throws IOException {
+    /** Checks, before anything is opened, that a document's declared size is one osimg reads. */
+    public static void checkDocumentSize(Descriptor descriptor, String what) throws IOException {
         if (descriptor.size() < 0) {
             throw new IOException(what + " has a negative size (" + descriptor.size() + ")");
         }
@@ -22,6 +22,11 @@ public final class SmallBlobs {
             throw new IOException(what + " is " + descriptor.size() + " bytes; documents over "
                     + MAX_DOCUMENT_SIZE + " bytes are refused");
         }
+    }
+
+    /** Reads a blob that the descriptor names, checking its size cap, its size and its digest. */
+    public static byte[] readVerified(Blob blob, Descriptor descriptor, String what) throws IOException {
+        checkDocumentSize(descriptor, what);
         byte[] bytes;
         try (InputStream in = blob.open()) {
             bytes = in.readNBytes((int) descriptor.size());

@@ -62,8 +62,9 @@ public final class OsImage {
                             + quote(MediaTypes.PAYLOAD_UNCOMPRESSED) + " or " + quote(MediaTypes.PAYLOAD_ZSTD));
         }
 
-        byte[] configBytes = SmallBlobs.readVerified(image.blob(configDescriptor), configDescriptor,
-                where + ": config " + configDescriptor.digest());
+        String configWhat = where + ": config " + configDescriptor.digest();
+        SmallBlobs.checkDocumentSize(configDescriptor, configWhat);
+        byte[] configBytes = SmallBlobs.readVerified(image.blob(configDescriptor), configDescriptor, configWhat);
         OsImageConfig config;
         try {
             config = GoCompatibleJson.mapper().readValue(configBytes, OsImageConfig.class);
