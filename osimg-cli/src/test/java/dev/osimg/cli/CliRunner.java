@@ -1,0 +1,55 @@
+package dev.osimg.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the CLI in a child JVM, as a user would, and captures exit code, stdout and stderr. */
+final class CliRunner {
+    record Result(int exitCode, String out, String err) {
+    }
+
+    private CliRunner() {
+    }
+
+    /** Runs {@code osimg ARGS} with the given extra JVM options. */
+    static Result run(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Main.class.getName());
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).start();
+        process.getOutputStream().close();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Thread errReader = Thread.ofVirtual().start(() -> copy(process, true, err));
+        copy(process, false, out);
+        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("osimg " + String.join(" ", args) + " did not finish in 5 minutes");
+        }
+        errReader.join();
+        return new Result(process.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static Result run(String... args) throws IOException, InterruptedException {
+        return run(List.of(), args);
+    }
+
+    private static void copy(Process process, boolean stderr, ByteArrayOutputStream sink) {
+        try (var in = stderr ? process.getErrorStream() : process.getInputStream(); PrintStream ignored = null) {
+            in.transferTo(sink);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
