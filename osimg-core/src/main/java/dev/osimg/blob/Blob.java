@@ -2,6 +2,7 @@ package dev.osimg.blob;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -12,6 +13,14 @@ public interface Blob {
 
     /** A new stream over the whole blob. */
     InputStream open() throws IOException;
+
+    /**
+     * A new channel over the whole blob; a local file's channel reads straight into direct
+     * buffers, saving a copy on the hot path.
+     */
+    default ReadableByteChannel openChannel() throws IOException {
+        return new InputStreamChannel(open());
+    }
 
     /**
      * A plain local file holding exactly this blob's bytes, when there is one, so that callers

@@ -3,8 +3,9 @@ package dev.osimg.blob;
 import dev.osimg.oci.Digest;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.security.MessageDigest;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -18,13 +19,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Cuts a stream into fixed-size chunks and hashes them on all cores while the next ones are read.
  *
- * <p>A reader thread fills recycled buffers from the source; each full buffer's SHA-256 is
- * computed on a shared pool; {@link #next()} hands the chunks out in order. Memory is bounded
- * by a fixed number of buffers in flight, whatever the stream's length.
+ * <p>A reader thread fills recycled direct buffers from the source (a file channel reads straight
+ * into them: one copy from the page cache); each chunk's SHA-256 is computed on a shared pool;
+ * {@link #next()} hands the chunks out in order. Memory is bounded by a fixed number of buffers
+ * in flight, whatever the stream's length.
  */
 public final class ChunkPipeline implements AutoCloseable {
     /** One chunk of the stream with its SHA-256, computed in the background. */
-    public record Chunk(long index, byte[] buffer, int length, CompletableFuture<byte[]> sha256) {
+    public record Chunk(long index, ByteBuffer buffer, int length, CompletableFuture<byte[]> sha256) {
+        /** The chunk's bytes: a fresh view from position 0 to its length. */
+        public ByteBuffer data() {
+            return buffer.duplicate().position(0).limit(length);
+        }
+
         /** Waits for this chunk's SHA-256. */
         public byte[] awaitSha256() throws IOException {
             try {
@@ -40,15 +47,16 @@ public final class ChunkPipeline implements AutoCloseable {
 
     private static final int MAX_BYTES_IN_FLIGHT = 48 << 20;
     private static final long READER_STOP_TIMEOUT_MILLIS = 10_000;
-    private static final Chunk END = new Chunk(-1, new byte[0], 0, CompletableFuture.completedFuture(new byte[0]));
+    private static final Chunk END = new Chunk(-1, ByteBuffer.allocate(0), 0, CompletableFuture.completedFuture(new byte[0]));
+    private static final ByteBuffer UNALLOCATED = ByteBuffer.allocate(0);
     private static final ExecutorService HASHERS = Executors.newFixedThreadPool(
             Runtime.getRuntime().availableProcessors(), daemonThreads("osimg-hash"));
 
-    private final InputStream source;
+    private final ReadableByteChannel source;
     private final int chunkSize;
     private final long expectedSize;
     private final String what;
-    private final BlockingQueue<byte[]> freeBuffers;
+    private final BlockingQueue<ByteBuffer> freeBuffers;
     private final BlockingQueue<Object> ready;
     private final Thread reader;
     private volatile boolean closed;
@@ -59,7 +67,7 @@ public final class ChunkPipeline implements AutoCloseable {
      * @param expectedSize the exact number of bytes the source must yield, or -1 to read to its end
      * @param what what the stream is, for error messages
      */
-    public ChunkPipeline(InputStream source, int chunkSize, long expectedSize, String what) {
+    public ChunkPipeline(ReadableByteChannel source, int chunkSize, long expectedSize, String what) {
         if (chunkSize <= 0) {
             throw new IllegalArgumentException("chunk size must be positive, got " + chunkSize);
         }
@@ -72,7 +80,7 @@ public final class ChunkPipeline implements AutoCloseable {
         this.freeBuffers = new ArrayBlockingQueue<>(buffers);
         this.ready = new ArrayBlockingQueue<>(buffers + 1);
         for (int i = 0; i < buffers; i++) {
-            freeBuffers.add(new byte[0]);
+            freeBuffers.add(UNALLOCATED);
         }
         this.reader = Thread.ofPlatform().daemon().name("osimg-read").unstarted(this::readAll);
         reader.start();
@@ -112,28 +120,28 @@ public final class ChunkPipeline implements AutoCloseable {
         try {
             long position = 0;
             for (long index = 0; ; index++) {
-                byte[] buffer = freeBuffers.take();
+                ByteBuffer buffer = freeBuffers.take();
                 if (closed) {
                     return;
                 }
-                if (buffer.length != chunkSize) {
-                    buffer = new byte[chunkSize];
+                if (buffer == UNALLOCATED) {
+                    buffer = ByteBuffer.allocateDirect(chunkSize);
                 }
                 int want = expectedSize < 0 ? chunkSize : (int) Math.min(chunkSize, expectedSize - position);
-                int length = want == 0 ? 0 : source.readNBytes(buffer, 0, want);
+                int length = fill(buffer, want);
                 if (expectedSize >= 0 && length < want) {
                     throw new EOFException(what + " ended after " + (position + length) + " of " + expectedSize + " bytes");
                 }
                 if (length == 0) {
-                    if (expectedSize >= 0 && source.read() >= 0) {
+                    if (expectedSize >= 0 && fill(buffer, 1) > 0) {
                         throw new BlobSizeMismatchException(what + " is longer than its declared size of " + expectedSize + " bytes");
                     }
                     ready.put(END);
                     return;
                 }
                 position += length;
-                byte[] data = buffer;
-                CompletableFuture<byte[]> hash = CompletableFuture.supplyAsync(() -> sha256(data, length), HASHERS);
+                ByteBuffer data = buffer.duplicate().position(0).limit(length);
+                CompletableFuture<byte[]> hash = CompletableFuture.supplyAsync(() -> sha256(data), HASHERS);
                 ready.put(new Chunk(index, buffer, length, hash));
                 if (expectedSize < 0 && length < chunkSize) {
                     ready.put(END);
@@ -149,9 +157,20 @@ public final class ChunkPipeline implements AutoCloseable {
         }
     }
 
-    private static byte[] sha256(byte[] data, int length) {
+    /** Reads up to {@code want} bytes into the buffer from position 0; fewer only at the end of the source. */
+    private int fill(ByteBuffer buffer, int want) throws IOException {
+        buffer.clear().limit(want);
+        while (buffer.hasRemaining()) {
+            if (source.read(buffer) < 0) {
+                break;
+            }
+        }
+        return buffer.position();
+    }
+
+    private static byte[] sha256(ByteBuffer data) {
         MessageDigest md = Digest.newSha256();
-        md.update(data, 0, length);
+        md.update(data);
         return md.digest();
     }
 

@@ -2,7 +2,10 @@ package dev.osimg.blob;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -17,6 +20,12 @@ public record FileBlob(Path path, long size) implements Blob {
     @Override
     public InputStream open() throws IOException {
         return new ExactLengthInputStream(Files.newInputStream(path), size, path.toString());
+    }
+
+    /** The file's channel; readers that know the size check it (see {@link ChunkPipeline}). */
+    @Override
+    public ReadableByteChannel openChannel() throws IOException {
+        return FileChannel.open(path, StandardOpenOption.READ);
     }
 
     @Override

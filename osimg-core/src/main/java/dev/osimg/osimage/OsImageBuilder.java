@@ -1,9 +1,9 @@
 package dev.osimg.osimage;
 
 import dev.osimg.blob.ChunkPipeline;
-import dev.osimg.blob.DigestingOutputStream;
+import dev.osimg.blob.DigestingChannel;
 import dev.osimg.blob.Progress;
-import dev.osimg.blob.ZstdFrameOutputStream;
+import dev.osimg.blob.ZstdFrameChannel;
 import dev.osimg.json.GoCompatibleJson;
 import dev.osimg.linux.FileCloner;
 import dev.osimg.oci.Descriptor;
@@ -11,14 +11,16 @@ import dev.osimg.oci.Digest;
 import dev.osimg.oci.Manifest;
 import dev.osimg.oci.MediaTypes;
 import dev.osimg.oci.OciLayoutWriter;
-import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -159,16 +161,16 @@ public final class OsImageBuilder {
             Hashed hashed;
             if (FileCloner.tryClone(source.file(), temp)) {
                 // The clone shares the payload's extents; hashing the clone hashes exactly what is stored.
-                hashed = hash(Files.newInputStream(temp), size, source, OutputStream.nullOutputStream());
+                hashed = hash(FileChannel.open(temp, StandardOpenOption.READ), size, source, null);
             } else {
-                try (OutputStream copy = Files.newOutputStream(temp)) {
-                    hashed = hash(Files.newInputStream(source.file()), size, source, copy);
+                try (FileChannel copy = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
+                    hashed = hash(FileChannel.open(source.file(), StandardOpenOption.READ), size, source, copy);
                 }
             }
             writer.commitBlob(temp, hashed.digest());
             return uncompressed(source, hashed);
         }
-        Hashed hashed = hash(Files.newInputStream(source.file()), size, source, OutputStream.nullOutputStream());
+        Hashed hashed = hash(FileChannel.open(source.file(), StandardOpenOption.READ), size, source, null);
         writer.linkBlob(source.file(), hashed.digest(), linkMode == LinkMode.SYMLINK);
         return uncompressed(source, hashed);
     }
@@ -181,12 +183,12 @@ public final class OsImageBuilder {
 
     private StoredPayload storeZstd(PayloadSource source, long size, int level, OciLayoutWriter writer) throws IOException {
         Path temp = writer.newTempBlob();
-        DigestingOutputStream compressed;
+        DigestingChannel compressed;
         Hashed hashed;
-        try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 20)) {
-            compressed = new DigestingOutputStream(file);
-            try (ZstdFrameOutputStream zstd = new ZstdFrameOutputStream(compressed, level, size)) {
-                hashed = hash(Files.newInputStream(source.file()), size, source, zstd);
+        try (FileChannel file = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            compressed = new DigestingChannel(file);
+            try (ZstdFrameChannel zstd = new ZstdFrameChannel(compressed, level, size)) {
+                hashed = hash(FileChannel.open(source.file(), StandardOpenOption.READ), size, source, zstd);
             }
         }
         Digest digest = compressed.digest();
@@ -202,9 +204,9 @@ public final class OsImageBuilder {
 
     /**
      * Reads a payload once: chunks are hashed on the pool while this thread feeds the whole
-     * content digest and {@code sink}. The payload must still be {@code size} bytes long.
+     * content digest and {@code sink} (when not null). The payload must still be {@code size} bytes long.
      */
-    private Hashed hash(InputStream in, long size, PayloadSource source, OutputStream sink) throws IOException {
+    private Hashed hash(ReadableByteChannel in, long size, PayloadSource source, WritableByteChannel sink) throws IOException {
         MessageDigest whole = Digest.newSha256();
         List<String> chunkHashes = new ArrayList<>();
         Base64.Encoder base64 = Base64.getEncoder().withoutPadding();
@@ -212,8 +214,13 @@ public final class OsImageBuilder {
         try (ChunkPipeline pipeline = new ChunkPipeline(in, HASH_CHUNK_SIZE, size,
                 "payload \"" + source.name() + "\" (" + source.file() + ")")) {
             for (ChunkPipeline.Chunk chunk = pipeline.next(); chunk != null; chunk = pipeline.next()) {
-                whole.update(chunk.buffer(), 0, chunk.length());
-                sink.write(chunk.buffer(), 0, chunk.length());
+                whole.update(chunk.data());
+                if (sink != null) {
+                    ByteBuffer data = chunk.data();
+                    while (data.hasRemaining()) {
+                        sink.write(data);
+                    }
+                }
                 total += chunk.length();
                 chunkHashes.add(base64.encodeToString(chunk.awaitSha256()));
                 pipeline.release(chunk);

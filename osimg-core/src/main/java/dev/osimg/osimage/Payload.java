@@ -2,6 +2,7 @@ package dev.osimg.osimage;
 
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import dev.osimg.blob.Blob;
+import dev.osimg.blob.InputStreamChannel;
 import dev.osimg.oci.Descriptor;
 import dev.osimg.oci.MediaTypes;
 import dev.osimg.oci.OciImage;
@@ -50,18 +51,19 @@ public final class Payload {
      * A stream of the uncompressed content that hands out each chunk only after its SHA-256
      * matched the config; a mismatch or a short stream is an error.
      */
-    public InputStream openVerified() throws IOException {
-        InputStream stored = image.blob(layer).open();
-        InputStream content = stored;
-        if (compressed()) {
-            try {
-                content = new ZstdInputStreamNoFinalizer(new BufferedInputStream(stored, 1 << 17));
-            } catch (IOException | RuntimeException e) {
-                stored.close();
-                throw e;
-            }
+    public VerifiedPayloadInputStream openVerified() throws IOException {
+        Blob blob = image.blob(layer);
+        if (!compressed()) {
+            return new VerifiedPayloadInputStream(blob.openChannel(), info, image.location());
         }
-        return new VerifiedPayloadInputStream(content, info, image.location());
+        InputStream stored = blob.open();
+        try {
+            InputStream content = new ZstdInputStreamNoFinalizer(new BufferedInputStream(stored, 1 << 17));
+            return new VerifiedPayloadInputStream(new InputStreamChannel(content), info, image.location());
+        } catch (IOException | RuntimeException e) {
+            stored.close();
+            throw e;
+        }
     }
 
     /**

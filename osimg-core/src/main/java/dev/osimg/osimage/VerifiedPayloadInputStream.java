@@ -3,24 +3,32 @@ package dev.osimg.osimage;
 import dev.osimg.blob.ChunkPipeline;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.List;
 
 /**
  * The uncompressed content of a payload, released chunk by chunk only after each chunk's
- * SHA-256 matched the config. Chunks are hashed on all cores ahead of the reader.
+ * SHA-256 matched the config. Chunks are hashed on all cores ahead of the reader; {@link #skip}
+ * verifies without copying, {@link #transferTo(WritableByteChannel)} writes straight from the
+ * chunk buffers.
  */
-final class VerifiedPayloadInputStream extends InputStream {
+public final class VerifiedPayloadInputStream extends InputStream {
+    private static final int COPY_PIECE = 64 << 10;
+
     private final ChunkPipeline pipeline;
     private final List<String> expected;
     private final String payload;
     private final String location;
     private ChunkPipeline.Chunk current;
-    private int offset;
+    private ByteBuffer remaining;
     private boolean done;
 
-    VerifiedPayloadInputStream(InputStream content, PayloadInfo info, String location) {
+    VerifiedPayloadInputStream(ReadableByteChannel content, PayloadInfo info, String location) {
         this.pipeline = new ChunkPipeline(content, Math.toIntExact(info.hashChunkSize()), info.size(),
                 location + ": payload \"" + info.name() + "\"");
         this.expected = info.chunkHashes();
@@ -30,9 +38,10 @@ final class VerifiedPayloadInputStream extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
+        if (!ensureChunk()) {
+            return -1;
+        }
+        return remaining.get() & 0xff;
     }
 
     @Override
@@ -43,32 +52,56 @@ final class VerifiedPayloadInputStream extends InputStream {
         if (!ensureChunk()) {
             return -1;
         }
-        int n = Math.min(len, current.length() - offset);
-        System.arraycopy(current.buffer(), offset, b, off, n);
-        offset += n;
+        int n = Math.min(len, remaining.remaining());
+        remaining.get(b, off, n);
         return n;
     }
 
+    /** Verifies and passes over up to {@code n} bytes, at most to the end of the current chunk; 0 only at the end. */
     @Override
-    public long transferTo(java.io.OutputStream out) throws IOException {
+    public long skip(long n) throws IOException {
+        if (n <= 0 || !ensureChunk()) {
+            return 0;
+        }
+        int step = (int) Math.min(n, remaining.remaining());
+        remaining.position(remaining.position() + step);
+        return step;
+    }
+
+    @Override
+    public long transferTo(OutputStream out) throws IOException {
+        byte[] piece = new byte[COPY_PIECE];
         long total = 0;
         while (ensureChunk()) {
-            int n = current.length() - offset;
-            out.write(current.buffer(), offset, n);
-            offset += n;
+            int n = Math.min(piece.length, remaining.remaining());
+            remaining.get(piece, 0, n);
+            out.write(piece, 0, n);
             total += n;
         }
         return total;
     }
 
-    /** Makes {@link #current} a verified chunk with bytes left; false at the end of the payload. */
+    /** Writes the rest of the payload to a channel, straight from the verified chunk buffers. */
+    public long transferTo(WritableByteChannel out) throws IOException {
+        long total = 0;
+        while (ensureChunk()) {
+            total += remaining.remaining();
+            while (remaining.hasRemaining()) {
+                out.write(remaining);
+            }
+        }
+        return total;
+    }
+
+    /** Makes {@link #remaining} a verified chunk with bytes left; false at the end of the payload. */
     private boolean ensureChunk() throws IOException {
-        if (current != null && offset < current.length()) {
+        if (remaining != null && remaining.hasRemaining()) {
             return true;
         }
         if (current != null) {
             pipeline.release(current);
             current = null;
+            remaining = null;
         }
         if (done) {
             return false;
@@ -85,7 +118,7 @@ final class VerifiedPayloadInputStream extends InputStream {
             throw new PayloadVerificationException(payload, next.index(), expected.size());
         }
         current = next;
-        offset = 0;
+        remaining = next.data();
         return true;
     }
 

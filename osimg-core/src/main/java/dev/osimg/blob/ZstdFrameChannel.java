@@ -3,31 +3,30 @@ package dev.osimg.blob;
 import com.github.luben.zstd.EndDirective;
 import com.github.luben.zstd.ZstdCompressCtx;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 
 /**
  * Compresses everything written into one zstd frame that records the content size in its
- * header (as the format requires), on all cores, into another stream.
+ * header (as the format requires), on all cores, into another channel.
  *
  * <p>zstd-jni's stream classes cannot pledge a size, so this drives a {@link ZstdCompressCtx}
- * directly; multi-threaded zstd output does not depend on the number of workers, so builds
- * are reproducible across machines.
+ * directly; direct buffers are compressed in place, without a copy. Multi-threaded zstd output
+ * does not depend on the number of workers, so builds are reproducible across machines.
  */
-public final class ZstdFrameOutputStream extends OutputStream {
+public final class ZstdFrameChannel implements WritableByteChannel {
     private static final int BUFFER_SIZE = 1 << 20;
 
     private final ZstdCompressCtx ctx = new ZstdCompressCtx();
-    private final ByteBuffer input = ByteBuffer.allocateDirect(BUFFER_SIZE);
+    private final ByteBuffer staging = ByteBuffer.allocateDirect(BUFFER_SIZE);
     private final ByteBuffer output = ByteBuffer.allocateDirect(BUFFER_SIZE + (BUFFER_SIZE >> 7) + 512);
-    private final byte[] transfer = new byte[output.capacity()];
-    private final OutputStream sink;
-    private boolean closed;
+    private final WritableByteChannel sink;
+    private boolean open = true;
 
     /**
      * @param contentSize the exact number of bytes that will be written; zstd fails if it differs
      */
-    public ZstdFrameOutputStream(OutputStream sink, int level, long contentSize) {
+    public ZstdFrameChannel(WritableByteChannel sink, int level, long contentSize) {
         this.sink = sink;
         ctx.setLevel(level);
         ctx.setChecksum(true);
@@ -37,25 +36,23 @@ public final class ZstdFrameOutputStream extends OutputStream {
     }
 
     @Override
-    public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-        while (len > 0) {
-            int n = Math.min(len, input.remaining());
-            input.put(b, off, n);
-            off += n;
-            len -= n;
-            if (!input.hasRemaining()) {
-                compress(EndDirective.CONTINUE);
-            }
+    public int write(ByteBuffer src) throws IOException {
+        int n = src.remaining();
+        if (src.isDirect()) {
+            compress(src, EndDirective.CONTINUE);
+            return n;
         }
+        while (src.hasRemaining()) {
+            int piece = Math.min(staging.capacity(), src.remaining());
+            staging.clear();
+            staging.put(src.slice(src.position(), piece)).flip();
+            src.position(src.position() + piece);
+            compress(staging, EndDirective.CONTINUE);
+        }
+        return n;
     }
 
-    private void compress(EndDirective directive) throws IOException {
-        input.flip();
+    private void compress(ByteBuffer input, EndDirective directive) throws IOException {
         boolean finished;
         do {
             output.clear();
@@ -65,22 +62,26 @@ public final class ZstdFrameOutputStream extends OutputStream {
                 throw new IOException("zstd compression failed: " + e.getMessage(), e);
             }
             output.flip();
-            int n = output.remaining();
-            output.get(transfer, 0, n);
-            sink.write(transfer, 0, n);
+            while (output.hasRemaining()) {
+                sink.write(output);
+            }
         } while (input.hasRemaining() || (directive == EndDirective.END && !finished));
-        input.clear();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
     }
 
     /** Ends the frame and closes the sink. */
     @Override
     public void close() throws IOException {
-        if (closed) {
+        if (!open) {
             return;
         }
-        closed = true;
+        open = false;
         try {
-            compress(EndDirective.END);
+            compress(staging.clear().flip(), EndDirective.END);
         } finally {
             ctx.close();
             sink.close();
