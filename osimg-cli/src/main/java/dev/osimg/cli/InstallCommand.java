@@ -121,6 +121,7 @@ final class InstallCommand implements Callable<Integer> {
         }
         long diskSize = size == null ? -1 : Sizes.parse(size);
         OsImage os = ImageArgument.open(image);
+        long opened = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Progress progress = new PhaseLog(ConsoleProgress.forTerminal(quiet || json), quiet || json ? null : err);
@@ -134,7 +135,11 @@ final class InstallCommand implements Callable<Integer> {
         long nanos = System.nanoTime() - start;
         String where = (target.disk != null ? target.disk : target.device).toString();
         if (json) {
-            JsonOutput.print(out, result(plan, where, bootEntry, nanos));
+            Map<String, Object> doc = result(plan, where, bootEntry);
+            doc.put("open_seconds", (opened - start) / 1e9);
+            doc.put("install_seconds", (System.nanoTime() - opened) / 1e9);
+            doc.put("seconds", nanos / 1e9);
+            JsonOutput.print(out, doc);
         } else {
             if (plan.directBoot()) {
                 out.println("No --loader given: kernel.efi is the firmware's boot program (direct boot, no A/B switching).");
@@ -185,7 +190,7 @@ final class InstallCommand implements Callable<Integer> {
         return options;
     }
 
-    private static Map<String, Object> result(InstallPlan plan, String where, Integer bootEntry, long nanos) {
+    private static Map<String, Object> result(InstallPlan plan, String where, Integer bootEntry) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("image", plan.image().image().location());
         doc.put("manifest_digest", plan.image().image().manifestDigest().toString());
@@ -214,7 +219,6 @@ final class InstallCommand implements Callable<Integer> {
         if (bootEntry != null) {
             doc.put("efi_boot_entry", EfiVarFs.bootName(bootEntry));
         }
-        doc.put("seconds", nanos / 1e9);
         return doc;
     }
 }

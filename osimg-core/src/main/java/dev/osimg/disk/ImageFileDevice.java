@@ -1,5 +1,6 @@
 package dev.osimg.disk;
 
+import dev.osimg.blob.Progress;
 import dev.osimg.linux.Libc;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -13,11 +14,14 @@ import java.nio.file.StandardOpenOption;
 public final class ImageFileDevice extends ChannelBlockDevice {
     private final long size;
     private final int blockSize;
+    /** True while the file is as {@link #create} left it: all hole, so zeroing it needs no system call. */
+    private boolean pristine;
 
-    private ImageFileDevice(Path path, FileChannel channel, long size, int blockSize) {
+    private ImageFileDevice(Path path, FileChannel channel, long size, int blockSize, boolean pristine) {
         super(path, channel);
         this.size = size;
         this.blockSize = blockSize;
+        this.pristine = pristine;
     }
 
     /** Creates a new, sparse image file of {@code size} bytes; {@code path} must not exist. */
@@ -36,7 +40,7 @@ public final class ImageFileDevice extends ChannelBlockDevice {
             throw e;
         }
         FileChannel channel = file.getChannel();
-        return new ImageFileDevice(path, channel, size, blockSize);
+        return new ImageFileDevice(path, channel, size, blockSize, true);
     }
 
     /** Opens an existing image file for reading and writing, at its current size. */
@@ -45,7 +49,7 @@ public final class ImageFileDevice extends ChannelBlockDevice {
                 ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
                 : FileChannel.open(path, StandardOpenOption.READ);
         long size = channel.size();
-        return new ImageFileDevice(path, channel, size - size % blockSize, blockSize);
+        return new ImageFileDevice(path, channel, size - size % blockSize, blockSize, false);
     }
 
     @Override
@@ -67,7 +71,7 @@ public final class ImageFileDevice extends ChannelBlockDevice {
     @Override
     public void zero(long offset, long length) throws IOException {
         BlockDevice.checkRange(name(), size, offset, length);
-        if (length == 0) {
+        if (length == 0 || pristine) {
             return;
         }
         int fd = Libc.open(path, Libc.O_WRONLY | Libc.O_CLOEXEC, 0);
@@ -91,6 +95,18 @@ public final class ImageFileDevice extends ChannelBlockDevice {
             write(offset + done, zeros);
             done += zeros.limit();
         }
+    }
+
+    @Override
+    public void write(long offset, ByteBuffer data) throws IOException {
+        pristine = false;
+        super.write(offset, data);
+    }
+
+    @Override
+    public void writeFile(long offset, Path file, long length, Progress progress) throws IOException {
+        pristine = false;
+        super.writeFile(offset, file, length, progress);
     }
 
     @Override

@@ -49,7 +49,7 @@ public final class DiskInstaller {
         boolean done = false;
         try {
             try (ImageFileDevice device = ImageFileDevice.create(temp, plan.diskSize(), IMAGE_BLOCK_SIZE)) {
-                InstallApplier.apply(plan, device, progress);
+                InstallApplier.apply(plan, device, false, progress);
             }
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             done = true;
@@ -77,7 +77,7 @@ public final class DiskInstaller {
             }
             try (ImageFileDevice target = ImageFileDevice.open(device, IMAGE_BLOCK_SIZE, true)) {
                 InstallPlan plan = InstallPlan.compute(image, options, target.size(), IMAGE_BLOCK_SIZE);
-                InstallApplier.apply(plan, target, progress);
+                InstallApplier.apply(plan, target, true, progress);
                 return plan;
             }
         }
@@ -90,7 +90,7 @@ public final class DiskInstaller {
         }
         try (LinuxBlockDevice target = LinuxBlockDevice.open(device, !force)) {
             InstallPlan plan = InstallPlan.compute(image, options, target.size(), target.blockSize());
-            InstallApplier.apply(plan, target, progress);
+            InstallApplier.apply(plan, target, true, progress);
             target.rereadPartitions();
             return plan;
         }

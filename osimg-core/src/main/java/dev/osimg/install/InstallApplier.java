@@ -24,8 +24,14 @@ public final class InstallApplier {
     private InstallApplier() {
     }
 
-    /** Applies the plan to {@code device}, which must have the planned size and block size. */
-    public static void apply(InstallPlan plan, BlockDevice device, Progress progress) throws IOException {
+    /**
+     * Applies the plan to {@code device}, which must have the planned size and block size. With {@code durable},
+     * everything before the table is flushed to stable storage before the table is written, and the table after
+     * it, so that even a power loss never leaves a table in front of missing data (block devices). Image files are
+     * written under a temporary name and renamed when complete instead, and left to the page cache as {@code cp}
+     * leaves its copies.
+     */
+    public static void apply(InstallPlan plan, BlockDevice device, boolean durable, Progress progress) throws IOException {
         if (device.size() != plan.diskSize() || device.blockSize() != plan.blockSize()) {
             throw new IllegalArgumentException(device.name() + " is " + device.size() + " bytes in blocks of " + device.blockSize()
                     + "; the plan is for " + plan.diskSize() + " bytes in blocks of " + plan.blockSize());
@@ -34,7 +40,7 @@ public final class InstallApplier {
         // Advisory: lets SSDs and thin devices drop old data; image files get holes.
         device.discard(0, device.size());
         // Whatever table was there must not survive a failed install.
-        wipeTable(device);
+        wipeTable(device, durable);
 
         PlannedPartition espPartition = plan.partition(PartitionRole.ESP).orElseThrow();
         BlockDevice esp = device.section(espPartition.offset(bs), espPartition.size(bs));
@@ -63,22 +69,28 @@ public final class InstallApplier {
             progress.end();
         }
 
-        device.sync();
+        if (durable) {
+            device.sync();
+        }
         progress.begin(PHASE_TABLE, -1);
         try {
             plan.gpt().write(device, new byte[0]);
-            device.sync();
+            if (durable) {
+                device.sync();
+            }
         } finally {
             progress.end();
         }
     }
 
-    private static void wipeTable(BlockDevice device) throws IOException {
+    private static void wipeTable(BlockDevice device, boolean durable) throws IOException {
         int bs = device.blockSize();
         long head = Gpt.firstUsableLba(bs) * bs;
         long tail = (1 + Gpt.entryArrayBlocks(bs)) * bs;
         device.zero(0, head);
         device.zero(device.size() - tail, tail);
-        device.sync();
+        if (durable) {
+            device.sync();
+        }
     }
 }
