@@ -10,7 +10,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-OSIMG=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:TieredStopAtLevel=1 -jar "$ROOT/osimg-cli/target/osimg-cli.jar")
+OSIMG=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$ROOT/osimg-cli/target/osimg-cli.jar")
 WORK=${1:-$(mktemp -d /var/tmp/osimg-bench.XXXXXX)}
 RUNS=${RUNS:-5}
 MNT="$WORK/xfs"
@@ -49,11 +49,12 @@ pair() { # NAME DIR IMAGE PEER_COMMAND [osimg flags...]
     local name=$1 dir=$2 image=$3 peer=$4
     shift 4
     hyperfine -N --runs "$RUNS" --warmup 1 --export-json "$WORK/$name.json" \
-        --prepare "rm -f $dir/out.img $dir/copy" \
+        --prepare "sh -c 'rm -f $dir/out.img $dir/copy && sync'" \
         -n "osimg install" "${OSIMG[*]} install $image --disk $dir/out.img -q $*" \
         -n "peer" "$peer" >/dev/null
     ratio "$name" "$WORK/$name.json"
     rm -f "$dir/out.img"
+    sync
     # One more install to report the work measured inside the JVM and the space taken.
     "${OSIMG[@]}" install "$image" --disk "$dir/out.img" --json "$@" > "$WORK/$name.install.json"
     echo "$name: install work (plan + write) $(jq '.install_seconds*1000|floor' "$WORK/$name.install.json") ms," \

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.HashSet;
 import java.util.Optional;
@@ -188,7 +189,7 @@ public final class Fat32Writer {
                     }
                     long offset = layout.geometry().clusterOffset(run.firstCluster());
                     long size = f.content().size();
-                    Optional<java.nio.file.Path> local = f.content().localFile();
+                    Optional<Path> local = f.content().localFile();
                     if (local.isPresent()) {
                         device.writeFile(offset, local.get(), size, progress);
                     } else {

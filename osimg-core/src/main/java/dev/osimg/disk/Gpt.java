@@ -131,7 +131,11 @@ public record Gpt(UUID diskGuid, List<GptPartition> partitions) {
             if (type.getMostSignificantBits() == 0 && type.getLeastSignificantBits() == 0) {
                 continue;
             }
-            partitions.add(decodeEntry(entries, i * size));
+            try {
+                partitions.add(decodeEntry(entries, i * size));
+            } catch (IllegalArgumentException e) {
+                throw new GptException("entry " + (i + 1) + " at LBA " + entriesLba + " is invalid: " + e.getMessage());
+            }
         }
         return new Gpt(disk, partitions);
     }

@@ -29,8 +29,11 @@ public final class LinuxBlockDevice extends ChannelBlockDevice {
         try {
             fd = Libc.open(path, Libc.O_RDWR | Libc.O_CLOEXEC | (exclusive ? Libc.O_EXCL : 0), 0);
         } catch (IOException e) {
-            throw new DeviceInUseException(path + " cannot be opened exclusively (" + e.getMessage()
-                    + "); it or one of its partitions is in use. Unmount it, or pass --force", e);
+            if (exclusive && e.getMessage().endsWith("(errno " + Libc.EBUSY + ")")) {
+                throw new DeviceInUseException(path + " cannot be opened exclusively (" + e.getMessage()
+                        + "); it or one of its partitions is in use. Unmount it, or pass --force", e);
+            }
+            throw e;
         }
         try {
             long size = Libc.ioctlReadLong(fd, Libc.BLKGETSIZE64, "BLKGETSIZE64 on " + path);

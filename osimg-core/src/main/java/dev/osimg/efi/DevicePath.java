@@ -5,6 +5,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.UUID;
 
 /** A UEFI device path (UEFI 2.10 §10.3): a hard-drive partition, a file on it, and the end node. */
@@ -48,16 +50,16 @@ public record DevicePath(byte[] bytes) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof DevicePath other && java.util.Arrays.equals(bytes, other.bytes);
+        return o instanceof DevicePath other && Arrays.equals(bytes, other.bytes);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Arrays.hashCode(bytes);
+        return Arrays.hashCode(bytes);
     }
 
     @Override
     public String toString() {
-        return java.util.HexFormat.of().formatHex(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 }

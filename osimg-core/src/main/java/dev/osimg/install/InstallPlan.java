@@ -17,10 +17,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -177,10 +180,10 @@ public record InstallPlan(OsImage image, InstallOptions options, long diskSize, 
         }
         Path p = path.get();
         if (!Files.isRegularFile(p)) {
-            throw new java.nio.file.NoSuchFileException(p.toString(), null, what + " is not a readable file");
+            throw new NoSuchFileException(p.toString(), null, what + " is not a readable file");
         }
         if (!Files.isReadable(p)) {
-            throw new java.nio.file.AccessDeniedException(p.toString(), null, what + " cannot be read");
+            throw new AccessDeniedException(p.toString(), null, what + " cannot be read");
         }
         return Optional.of(FileBlob.of(p));
     }
@@ -212,7 +215,7 @@ public record InstallPlan(OsImage image, InstallOptions options, long diskSize, 
         Identity(OsImage image, boolean reproducible) {
             this.seed = reproducible ? image.image().manifestDigest().toString() : null;
             this.volumeId = reproducible ? ByteBuffer.wrap(hash("fat-volume-id")).getInt()
-                    : new java.security.SecureRandom().nextInt();
+                    : new SecureRandom().nextInt();
         }
 
         UUID guid(String purpose) {
