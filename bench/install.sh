@@ -55,12 +55,18 @@ pair() { # NAME DIR IMAGE PEER_COMMAND [osimg flags...]
     ratio "$name" "$WORK/$name.json"
     rm -f "$dir/out.img"
     sync
-    # One more install to report the work measured inside the JVM and the space taken.
+    # One more install to report the work measured inside the JVM and the space taken: st_blocks counts
+    # reflinked extents too, so the filesystem's used space before and after shows what was really written.
+    local before after
+    before=$(df --output=used -B1 "$dir" | tail -1)
     "${OSIMG[@]}" install "$image" --disk "$dir/out.img" --json "$@" > "$WORK/$name.install.json"
+    sync
+    after=$(df --output=used -B1 "$dir" | tail -1)
     echo "$name: install work (plan + write) $(jq '.install_seconds*1000|floor' "$WORK/$name.install.json") ms," \
          "reading the image $(jq '.open_seconds*1000|floor' "$WORK/$name.install.json") ms, JVM start not counted;" \
          "out.img allocates $(( $(allocated "$dir/out.img") / 1048576 )) MiB for payloads of" \
-         "$(( ( $(stat -c %s "$WORK/payloads/system") + $(stat -c %s "$WORK/payloads/kernel.efi") ) / 1048576 )) MiB"
+         "$(( ( $(stat -c %s "$WORK/payloads/system") + $(stat -c %s "$WORK/payloads/kernel.efi") ) / 1048576 )) MiB;" \
+         "the filesystem's used space grew by $(( (after - before) / 1048576 )) MiB"
     rm -f "$dir/out.img" "$dir/copy"
 }
 
