@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
             "",
             "IMAGE arguments take an OCI layout directory: oci:DIR[:TAG] or a plain path."
         },
-        subcommands = {BuildCommand.class, InspectCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {BuildCommand.class, InspectCommand.class, VerifyCommand.class, InstallCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure, 2 usage error, 3 invalid image, 4 verification failed."})
 public final class Main {
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,

@@ -31,4 +31,34 @@ final class Sizes {
     static String seconds(long nanos) {
         return String.format(Locale.ROOT, "%.2f s", nanos / 1e9);
     }
+
+    /** Parses a size such as {@code 5G}, {@code 512M}, {@code 4GiB} or a plain byte count (binary units). */
+    static long parse(String text) {
+        String t = text.strip().toUpperCase(Locale.ROOT);
+        if (t.endsWith("IB")) {
+            t = t.substring(0, t.length() - 2);
+        } else if (t.endsWith("B") && t.length() > 1 && !Character.isDigit(t.charAt(t.length() - 2))) {
+            t = t.substring(0, t.length() - 1);
+        }
+        int shift = 0;
+        if (!t.isEmpty()) {
+            switch (t.charAt(t.length() - 1)) {
+                case 'K' -> shift = 10;
+                case 'M' -> shift = 20;
+                case 'G' -> shift = 30;
+                case 'T' -> shift = 40;
+                default -> shift = -1;
+            }
+        }
+        String digits = shift < 0 ? t : t.substring(0, t.length() - 1);
+        try {
+            long value = Long.parseLong(digits);
+            if (value <= 0 || value > (Long.MAX_VALUE >> Math.max(shift, 0))) {
+                throw new NumberFormatException();
+            }
+            return value << Math.max(shift, 0);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("size \"" + text + "\" is not a positive size like 5G, 512M or 1073741824");
+        }
+    }
 }

@@ -27,6 +27,32 @@ public final class Libc {
 
     /** {@code _IOW(0x94, 9, int)}: make the destination file share the source's extents. */
     public static final long FICLONE = 0x40049409L;
+    /** {@code _IOR(0x12, 114, size_t)}: a block device's size in bytes. */
+    public static final long BLKGETSIZE64 = 0x80081272L;
+    /** {@code _IO(0x12, 104)}: a block device's logical block size. */
+    public static final long BLKSSZGET = 0x1268L;
+    /** {@code _IO(0x12, 119)}: discard a byte range {@code uint64_t[2]} of a block device. */
+    public static final long BLKDISCARD = 0x1277L;
+    /** {@code _IO(0x12, 127)}: zero a byte range {@code uint64_t[2]} of a block device. */
+    public static final long BLKZEROOUT = 0x127fL;
+    /** {@code _IO(0x12, 95)}: make the kernel re-read a block device's partition table. */
+    public static final long BLKRRPART = 0x125fL;
+    /** {@code _IOR('f', 1, long)}: an inode's flags. */
+    public static final long FS_IOC_GETFLAGS = 0x80086601L;
+    /** {@code _IOW('f', 2, long)}: set an inode's flags. */
+    public static final long FS_IOC_SETFLAGS = 0x40086602L;
+    /** The immutable inode flag (efivarfs sets it on every variable file). */
+    public static final int FS_IMMUTABLE_FL = 0x10;
+    /** {@code fallocate} mode: keep the file size. */
+    public static final int FALLOC_FL_KEEP_SIZE = 0x01;
+    /** {@code fallocate} mode: deallocate the range (must be combined with KEEP_SIZE). */
+    public static final int FALLOC_FL_PUNCH_HOLE = 0x02;
+    /** errno: the ioctl does not apply to this file. */
+    public static final int ENOTTY = 25;
+    /** errno: operation not supported. */
+    public static final int EOPNOTSUPP = 95;
+    /** errno: device or resource busy. */
+    public static final int EBUSY = 16;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
@@ -45,6 +71,9 @@ public final class Libc {
     private static final MethodHandle IOCTL_PTR = handle("ioctl",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS),
             CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle FALLOCATE = handle("fallocate",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_LONG), CAPTURE_ERRNO);
     private static final MethodHandle STRERROR = handle("strerror",
             FunctionDescriptor.of(ValueLayout.ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(256, ValueLayout.JAVA_BYTE)),
                     ValueLayout.JAVA_INT));
@@ -102,6 +131,62 @@ public final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
             int rc = (int) IOCTL_PTR.invokeExact(state, fd, request, arg);
+            return rc < 0 ? errno(state) : 0;
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** {@code ioctl(fd, request, &value)} reading a 64-bit value (BLKGETSIZE64, FS_IOC_GETFLAGS). */
+    public static long ioctlReadLong(int fd, long request, String what) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(ValueLayout.JAVA_LONG);
+            int errno = ioctl(fd, request, value);
+            if (errno != 0) {
+                throw failure(what, errno);
+            }
+            return value.get(ValueLayout.JAVA_LONG, 0);
+        }
+    }
+
+    /** {@code ioctl(fd, request, &value)} reading a 32-bit value (BLKSSZGET). */
+    public static int ioctlReadInt(int fd, long request, String what) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(ValueLayout.JAVA_LONG);
+            int errno = ioctl(fd, request, value);
+            if (errno != 0) {
+                throw failure(what, errno);
+            }
+            return value.get(ValueLayout.JAVA_INT, 0);
+        }
+    }
+
+    /** {@code ioctl(fd, request, &value)} passing a 64-bit value by pointer (FS_IOC_SETFLAGS); returns errno. */
+    public static int ioctlWriteLong(int fd, long request, long value) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment arg = arena.allocate(ValueLayout.JAVA_LONG);
+            arg.set(ValueLayout.JAVA_LONG, 0, value);
+            return ioctl(fd, request, arg);
+        }
+    }
+
+    /** {@code ioctl(fd, request, {offset, length})} for the block range ioctls; returns errno. */
+    public static int ioctlRange(int fd, long request, long offset, long length) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment range = arena.allocate(ValueLayout.JAVA_LONG, 2);
+            range.setAtIndex(ValueLayout.JAVA_LONG, 0, offset);
+            range.setAtIndex(ValueLayout.JAVA_LONG, 1, length);
+            return ioctl(fd, request, range);
+        }
+    }
+
+    /** {@code fallocate(fd, mode, offset, length)}; returns errno (0 on success). */
+    public static int fallocate(int fd, int mode, long offset, long length) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            int rc = (int) FALLOCATE.invokeExact(state, fd, mode, offset, length);
             return rc < 0 ? errno(state) : 0;
         } catch (RuntimeException | Error e) {
             throw e;

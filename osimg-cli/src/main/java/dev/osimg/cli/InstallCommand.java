@@ -1,0 +1,224 @@
+package dev.osimg.cli;
+
+import dev.osimg.blob.Progress;
+import dev.osimg.efi.EfiVarFs;
+import dev.osimg.install.DiskInstaller;
+import dev.osimg.install.InstallOptions;
+import dev.osimg.install.InstallPlan;
+import dev.osimg.install.PartitionRole;
+import dev.osimg.install.PartitionSpec;
+import dev.osimg.install.PlannedPartition;
+import dev.osimg.osimage.OsImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code osimg install}: writes an OS image as a bootable GPT disk to an image file or a block device. */
+@Command(name = "install", sortOptions = false,
+        description = {"Install an OS image onto a disk: a GPT with an ESP (FAT32, the loader and kernel.efi),",
+            "system slots A (the system payload) and B, and an optional data partition.",
+            "Everything is checked before the first write; the partition table is written last."})
+final class InstallCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Parameters(paramLabel = "IMAGE", description = "oci:DIR[:TAG], a layout directory, or a registry reference.")
+    String image;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Target target;
+
+    /** Where to install. */
+    static final class Target {
+        @Option(names = "--disk", paramLabel = "FILE", description = "Create the disk image file FILE (sparse).")
+        Path disk;
+
+        @Option(names = "--device", paramLabel = "DEV", description = "Write to the block device DEV (e.g. /dev/sdb).")
+        Path device;
+    }
+
+    @Option(names = "--size", paramLabel = "SIZE",
+            description = "Size of a new image file (5G, 512M, bytes); default: exactly what the partitions need.")
+    String size;
+
+    @Option(names = "--esp-size", paramLabel = "MiB", description = "ESP size in MiB (default: ${DEFAULT-VALUE}).",
+            defaultValue = "128")
+    long espSize;
+
+    @Option(names = "--system-size", paramLabel = "MiB", description = "Size of each system slot in MiB (default: ${DEFAULT-VALUE}).",
+            defaultValue = "1024")
+    long systemSize;
+
+    @Option(names = "--data-size", paramLabel = "MiB",
+            description = "Minimum data partition size in MiB; it takes the rest of the disk; 0: none (default: ${DEFAULT-VALUE}).",
+            defaultValue = "128")
+    long dataSize;
+
+    @Option(names = "--partition-label", paramLabel = "PART=LABEL",
+            description = "GPT name of a partition (esp, system-a, system-b, data).")
+    Map<String, String> labels = new LinkedHashMap<>();
+
+    @Option(names = "--partition-type", paramLabel = "PART=GUID", description = "GPT type GUID of a partition.")
+    Map<String, String> types = new LinkedHashMap<>();
+
+    @Option(names = "--esp-volume-label", paramLabel = "LABEL", description = "FAT volume label of the ESP (default: MNGN_BOOT).")
+    String espVolumeLabel = InstallOptions.DEFAULT_ESP_VOLUME_LABEL;
+
+    @Option(names = "--loader", paramLabel = "FILE",
+            description = "The A/B loader (a UEFI program) for the firmware's fallback path. Without it, kernel.efi goes there"
+                    + " (direct boot, no A/B switching).")
+    Path loader;
+
+    @Option(names = "--node-parameters", paramLabel = "FILE", description = "Written to metropolis/parameters.pb on the ESP.")
+    Path nodeParameters;
+
+    @Option(names = "--unverified",
+            description = "Copy uncompressed payloads without checking their chunk hashes (a reflink where the filesystem can).")
+    boolean unverified;
+
+    @Option(names = "--reproducible",
+            description = "Derive disk and partition GUIDs from the image digest and use fixed timestamps: same input, same bytes.")
+    boolean reproducible;
+
+    @Option(names = "--force", description = "Replace an existing image file; write a device even if it looks in use.")
+    boolean force;
+
+    @Option(names = "--efi-boot-entry", description = "Add a Boot#### entry for the disk and put it first in BootOrder.")
+    boolean efiBootEntry;
+
+    @Option(names = "--efivarfs", paramLabel = "DIR", description = "efivarfs directory (default: ${DEFAULT-VALUE}).",
+            defaultValue = "/sys/firmware/efi/efivars")
+    Path efivarfs;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws IOException {
+        long start = System.nanoTime();
+        InstallOptions options = options();
+        if (target.disk == null && size != null) {
+            throw new IllegalArgumentException("--size applies to --disk only; a device has its own size");
+        }
+        long diskSize = size == null ? -1 : Sizes.parse(size);
+        OsImage os = ImageArgument.open(image);
+        long opened = System.nanoTime();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Progress progress = new PhaseLog(ConsoleProgress.forTerminal(quiet || json), quiet || json ? null : err);
+        InstallPlan plan = target.disk != null
+                ? DiskInstaller.toImageFile(os, options, target.disk, diskSize, force, progress)
+                : DiskInstaller.toDevice(os, options, target.device, force, progress);
+        Integer bootEntry = null;
+        if (efiBootEntry) {
+            bootEntry = new EfiVarFs(efivarfs).addBootEntry(plan.loadOption());
+        }
+        long nanos = System.nanoTime() - start;
+        String where = (target.disk != null ? target.disk : target.device).toString();
+        if (json) {
+            Map<String, Object> doc = result(plan, where, bootEntry);
+            doc.put("open_seconds", (opened - start) / 1e9);
+            doc.put("install_seconds", (System.nanoTime() - opened) / 1e9);
+            doc.put("seconds", nanos / 1e9);
+            JsonOutput.print(out, doc);
+        } else {
+            if (plan.directBoot()) {
+                out.println("No --loader given: kernel.efi is the firmware's boot program (direct boot, no A/B switching).");
+            }
+            out.printf("Installed %s (%s) onto %s (%s, GPT disk %s) in %s%n", os.image().location(), os.image().manifestDigest(),
+                    where, Sizes.bytes(plan.diskSize()), plan.gpt().diskGuid(), Sizes.seconds(nanos));
+            out.printf("  %-2s %-22s %12s %12s  %s%n", "#", "name", "start", "size", "type");
+            for (PlannedPartition p : plan.partitions()) {
+                out.printf("  %-2d %-22s %12s %12s  %s%n", p.number(), p.entry().name(), Sizes.bytes(p.offset(plan.blockSize())),
+                        Sizes.bytes(p.size(plan.blockSize())), p.entry().type());
+            }
+            out.printf("Boots /%s%s%n", plan.bootPath(), bootEntry == null ? "" : " (UEFI entry " + EfiVarFs.bootName(bootEntry)
+                    + ", first in BootOrder)");
+            out.flush();
+        }
+        return ExitCodes.OK;
+    }
+
+    private InstallOptions options() {
+        InstallOptions options = InstallOptions.defaults()
+                .withLoader(Optional.ofNullable(loader))
+                .withNodeParameters(Optional.ofNullable(nodeParameters))
+                .withUnverified(unverified)
+                .withReproducible(reproducible)
+                .withEspVolumeLabel(espVolumeLabel);
+        Map<PartitionRole, Long> sizes = Map.of(PartitionRole.ESP, espSize, PartitionRole.SYSTEM_A, systemSize,
+                PartitionRole.SYSTEM_B, systemSize, PartitionRole.DATA, dataSize);
+        for (PartitionRole role : PartitionRole.values()) {
+            PartitionSpec d = PartitionSpec.defaultFor(role);
+            String label = labels.getOrDefault(role.key(), d.label());
+            UUID type = d.type();
+            if (types.containsKey(role.key())) {
+                try {
+                    type = UUID.fromString(types.get(role.key()));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--partition-type " + role.key() + "=" + types.get(role.key())
+                            + ": not a GUID (like C12A7328-F81F-11D2-BA4B-00A0C93EC93B)");
+                }
+            }
+            options = options.withPartition(role, new PartitionSpec(label, type, sizes.get(role)));
+        }
+        for (String key : labels.keySet()) {
+            PartitionRole.ofKey(key);
+        }
+        for (String key : types.keySet()) {
+            PartitionRole.ofKey(key);
+        }
+        return options;
+    }
+
+    private static Map<String, Object> result(InstallPlan plan, String where, Integer bootEntry) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("image", plan.image().image().location());
+        doc.put("manifest_digest", plan.image().image().manifestDigest().toString());
+        doc.put("target", where);
+        doc.put("size", plan.diskSize());
+        doc.put("block_size", plan.blockSize());
+        doc.put("disk_guid", plan.gpt().diskGuid().toString());
+        doc.put("boot_path", "/" + plan.bootPath());
+        doc.put("direct_boot", plan.directBoot());
+        doc.put("verified", !plan.options().unverified());
+        List<Map<String, Object>> parts = new ArrayList<>();
+        for (PlannedPartition p : plan.partitions()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("number", p.number());
+            m.put("role", p.role().key());
+            m.put("name", p.entry().name());
+            m.put("type", p.entry().type().toString());
+            m.put("guid", p.entry().id().toString());
+            m.put("first_lba", p.entry().firstLba());
+            m.put("last_lba", p.entry().lastLba());
+            m.put("offset", p.offset(plan.blockSize()));
+            m.put("size", p.size(plan.blockSize()));
+            parts.add(m);
+        }
+        doc.put("partitions", parts);
+        if (bootEntry != null) {
+            doc.put("efi_boot_entry", EfiVarFs.bootName(bootEntry));
+        }
+        return doc;
+    }
+}
