@@ -7,7 +7,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -24,8 +23,8 @@ import java.util.regex.Pattern;
  * {@code PUT} (large ones). A failed chunk continues from the offset the registry reports.
  */
 final class BlobUpload {
-    /** Blobs up to this size go in one PUT; larger ones in PATCH chunks of this size. */
-    static final long CHUNK_SIZE = 128L << 20;
+    /** Blobs up to this size go in one PUT (fastest: no per-chunk round trip); larger ones in PATCH chunks of this size. */
+    static final long CHUNK_SIZE = 1L << 30;
     private static final Pattern RANGE = Pattern.compile("(?:bytes=)?0-([0-9]+)");
 
     private final RegistryRepository repo;
@@ -76,7 +75,7 @@ final class BlobUpload {
 
     private URI startSession() throws IOException {
         var request = new RegistryHttp.Request("POST", repo.uri("blobs/uploads/"), RegistryHttp.headers(),
-                HttpRequest.BodyPublishers::noBody, repo.pushScope(), what);
+                null, repo.pushScope(), what);
         try (RegistryHttp.Response response = repo.http().send(request)) {
             if (response.status() != 202 || response.header("Location") == null) {
                 throw repo.http().fail(response, what + " (starting the upload)");
@@ -93,7 +92,7 @@ final class BlobUpload {
         var request = new RegistryHttp.Request("PATCH", session,
                 RegistryHttp.headers("Content-Type", "application/octet-stream",
                         "Content-Range", offset + "-" + (offset + length - 1)),
-                () -> publisher(offset, length), repo.pushScope(), what + " (bytes " + offset + "-" + (offset + length - 1) + ")");
+                body(offset, length), repo.pushScope(), what + " (bytes " + offset + "-" + (offset + length - 1) + ")");
         try (RegistryHttp.Response response = repo.http().send(request)) {
             if (response.status() == 416) {
                 // Part of an earlier attempt arrived: ask where the upload stands and go on from there.
@@ -138,7 +137,7 @@ final class BlobUpload {
         String sep = session.getRawQuery() == null ? "?" : "&";
         URI uri = URI.create(session + sep + "digest=" + descriptor.digest());
         var request = new RegistryHttp.Request("PUT", uri, RegistryHttp.headers("Content-Type", "application/octet-stream"),
-                () -> length == 0 ? HttpRequest.BodyPublishers.noBody() : publisher(offset, length), repo.pushScope(), what);
+                length == 0 ? null : body(offset, length), repo.pushScope(), what);
         try (RegistryHttp.Response response = repo.http().send(request)) {
             if (response.status() != 201) {
                 throw repo.http().fail(response, what + " (completing the upload)");
@@ -148,23 +147,19 @@ final class BlobUpload {
         progress.advance(length);
     }
 
-    /** The bytes [offset, offset+length) of the blob as a request body, from the file directly when there is one. */
-    private HttpRequest.BodyPublisher publisher(long offset, long length) {
+    /** The bytes [offset, offset+length) of the blob as a request body, read from the file directly when there is one. */
+    private RequestBody body(long offset, long length) {
         Path file = blob.localFile().orElse(null);
-        return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
-            try {
-                if (file != null) {
-                    FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-                    channel.position(offset);
-                    return new LimitedInputStream(Channels.newInputStream(channel), length);
-                }
-                InputStream in = blob.open();
-                in.skipNBytes(offset);
-                return new LimitedInputStream(in, length);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(what + ": cannot read the source blob: " + e.getMessage(), e);
+        return new RequestBody(length, () -> {
+            if (file != null) {
+                FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+                channel.position(offset);
+                return new LimitedInputStream(Channels.newInputStream(channel), length);
             }
-        }), length);
+            InputStream in = blob.open();
+            in.skipNBytes(offset);
+            return new LimitedInputStream(in, length);
+        });
     }
 
     /** Passes on at most {@code limit} bytes. */

@@ -9,10 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -23,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 
 /**
@@ -38,22 +34,14 @@ public final class RegistryHttp implements AutoCloseable {
     static final int MAX_SMALL_BODY = 1 << 20;
     private static final int MAX_REDIRECTS = 5;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
-    private static final Duration HEADERS_TIMEOUT = Duration.ofSeconds(120);
 
     private final RegistryOptions options;
-    private final HttpClient client;
+    private final HttpTransport transport;
     private final Authenticator authenticator;
 
     public RegistryHttp(RegistryOptions options) throws IOException {
         this.options = options;
-        HttpClient.Builder builder = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(30));
-        if (options.caCert() != null) {
-            builder.sslContext(TrustedCertificates.sslContextWith(options.caCert()));
-        }
-        this.client = builder.build();
+        this.transport = new HttpTransport(options.caCert() == null ? null : TrustedCertificates.sslContextWith(options.caCert()));
         this.authenticator = new Authenticator(this, credentialSources(options));
     }
 
@@ -103,7 +91,7 @@ public final class RegistryHttp implements AutoCloseable {
     }
 
     /** One request to send: built again for every attempt, so that bodies can be sent twice. */
-    public record Request(String method, URI uri, Map<String, String> headers, Supplier<HttpRequest.BodyPublisher> body,
+    public record Request(String method, URI uri, Map<String, String> headers, RequestBody body,
             List<String> scopes, String what) {
         public Request {
             headers = Map.copyOf(headers);
@@ -207,12 +195,9 @@ public final class RegistryHttp implements AutoCloseable {
     }
 
     private Response sendOnce(Request request) throws IOException, InterruptedException {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(request.uri()).timeout(HEADERS_TIMEOUT);
-        request.headers().forEach(builder::header);
-        authenticator.authorization(request).ifPresent(value -> builder.header("Authorization", value));
-        builder.method(request.method(), request.body() == null ? HttpRequest.BodyPublishers.noBody() : request.body().get());
-        HttpResponse<InputStream> r = client.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
-        Response response = new Response(r.statusCode(), r.headers(), r.body(), request.uri());
+        java.util.Map<String, String> headers = new LinkedHashMap<>(request.headers());
+        authenticator.authorization(request).ifPresent(value -> headers.put("Authorization", value));
+        Response response = transport.exchange(request.method(), request.uri(), headers, request.body());
         if (isRetryable(response.status())) {
             // The body of a response that will be retried is of no use; free the connection now.
             drain(response);
@@ -276,10 +261,7 @@ public final class RegistryHttp implements AutoCloseable {
                 .build();
         try {
             return Failsafe.with(policy).get(() -> {
-                HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(HEADERS_TIMEOUT).GET();
-                headers.forEach(builder::header);
-                HttpResponse<InputStream> r = client.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
-                Response response = new Response(r.statusCode(), r.headers(), r.body(), uri);
+                Response response = transport.exchange("GET", uri, headers, null);
                 if (isRetryable(response.status())) {
                     drain(response);
                 }
@@ -328,6 +310,6 @@ public final class RegistryHttp implements AutoCloseable {
 
     @Override
     public void close() {
-        client.close();
+        transport.close();
     }
 }

@@ -9,7 +9,6 @@ import dev.osimg.oci.SmallBlobs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
@@ -101,7 +100,7 @@ public final class RegistryRepository {
         Digest digest = Digest.of(bytes);
         String what = "pushing manifest " + digest + " to " + host + "/" + name + (reference.startsWith("sha256:") ? "" : ":" + reference);
         var request = new RegistryHttp.Request("PUT", uri("manifests/" + reference), RegistryHttp.headers("Content-Type", mediaType),
-                () -> HttpRequest.BodyPublishers.ofByteArray(bytes), pushScope(), what);
+                RequestBody.of(bytes), pushScope(), what);
         try (RegistryHttp.Response response = http.send(request)) {
             if (response.status() != 201 && response.status() != 200) {
                 throw http.fail(response, what);
@@ -181,7 +180,7 @@ public final class RegistryRepository {
         URI uri = uri("blobs/uploads/?mount=" + digest + "&from=" + fromRepository);
         List<String> scopes = List.of("repository:" + name + ":pull,push", "repository:" + fromRepository + ":pull");
         var request = new RegistryHttp.Request("POST", uri, RegistryHttp.headers(),
-                HttpRequest.BodyPublishers::noBody, scopes, what);
+                null, scopes, what);
         try (RegistryHttp.Response response = http.send(request)) {
             RegistryHttp.drain(response);
             if (response.status() == 201) {
