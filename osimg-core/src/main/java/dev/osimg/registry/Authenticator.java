@@ -115,9 +115,9 @@ final class Authenticator {
             return true;
         }
         if (basic.isPresent()) {
-            boolean hadBasic = state.challenge != null && state.challenge.scheme().equals("basic");
             state.challenge = basic.get();
-            return !hadBasic && state.credential().isPresent();
+            // Sending again helps only if this attempt went without the credential we have.
+            return !response.authorized() && state.credential().isPresent();
         }
         return false;
     }

@@ -109,7 +109,11 @@ public final class RegistryHttp implements AutoCloseable {
     }
 
     /** An answer; the caller reads and closes the body. */
-    public record Response(int status, HttpHeaders headers, InputStream body, URI uri) implements Closeable {
+    public record Response(int status, HttpHeaders headers, InputStream body, URI uri, boolean authorized) implements Closeable {
+        Response(int status, HttpHeaders headers, InputStream body, URI uri) {
+            this(status, headers, body, uri, false);
+        }
+
         /** A header's first value, or null. */
         public String header(String name) {
             return headers.firstValue(name).orElse(null);
@@ -197,7 +201,8 @@ public final class RegistryHttp implements AutoCloseable {
     private Response sendOnce(Request request) throws IOException, InterruptedException {
         java.util.Map<String, String> headers = new LinkedHashMap<>(request.headers());
         authenticator.authorization(request).ifPresent(value -> headers.put("Authorization", value));
-        Response response = transport.exchange(request.method(), request.uri(), headers, request.body());
+        Response sent = transport.exchange(request.method(), request.uri(), headers, request.body());
+        Response response = new Response(sent.status(), sent.headers(), sent.body(), sent.uri(), headers.containsKey("Authorization"));
         if (isRetryable(response.status())) {
             // The body of a response that will be retried is of no use; free the connection now.
             drain(response);
