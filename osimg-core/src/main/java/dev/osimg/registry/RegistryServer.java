@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  * stream from their files through a fixed buffer, so memory stays bounded whatever the load.
  */
 public final class RegistryServer implements AutoCloseable {
-    private static final int BUFFER_SIZE = 256 << 10;
+    private static final int BUFFER_SIZE = 64 << 10;
     private static final Pattern RANGE = Pattern.compile("bytes=([0-9]+)-([0-9]*)");
     private static final Pattern PATH = Pattern.compile("/v2/(.+)/(manifests|blobs)/([^/]+)");
     private static final Pattern TAGS_PATH = Pattern.compile("/v2/(.+)/tags/list");
