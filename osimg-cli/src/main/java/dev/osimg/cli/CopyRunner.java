@@ -26,7 +26,7 @@ final class CopyRunner {
             String sourceTag = from instanceof ImageReference.Registry r ? r.tag()
                     : from instanceof ImageReference.Layout l ? l.tag() : null;
             ImageCopy.Result result;
-            try (ImageSink sink = Images.sink(to, client, sourceTag)) {
+            try (ImageSink sink = Images.sink(to, client, image, sourceTag)) {
                 result = new ImageCopy(registry.jobs, ConsoleProgress.forTransfer(quiet || json)).copy(image, sink);
             }
             long nanos = System.nanoTime() - start;

@@ -28,17 +28,22 @@ public final class LayoutSink implements ImageSink {
 
     private final OciLayoutWriter writer;
     private final String tag;
+    private final BlobTap tap;
     private final StagedCheck check;
 
-    private LayoutSink(OciLayoutWriter writer, String tag, StagedCheck check) {
+    private LayoutSink(OciLayoutWriter writer, String tag, BlobTap tap, StagedCheck check) {
         this.writer = writer;
         this.tag = tag;
+        this.tap = tap;
         this.check = check;
     }
 
-    /** Starts writing the layout {@code dir} (see {@link OciLayoutWriter#open}); {@code tag} may be null. */
-    public static LayoutSink open(Path dir, String tag, StagedCheck check) throws IOException {
-        return new LayoutSink(OciLayoutWriter.open(dir), tag, check);
+    /**
+     * Starts writing the layout {@code dir} (see {@link OciLayoutWriter#open}); {@code tag} may be
+     * null. {@code tap} sees every blob's bytes as they are written; {@code check} runs last.
+     */
+    public static LayoutSink open(Path dir, String tag, BlobTap tap, StagedCheck check) throws IOException {
+        return new LayoutSink(OciLayoutWriter.open(dir), tag, tap, check);
     }
 
     @Override
@@ -57,6 +62,30 @@ public final class LayoutSink implements ImageSink {
             temp = writer.newTempBlob();
         }
         String what = source.location() + ": blob " + descriptor.digest();
+        BlobTap.Receiver receiver = tap.open(descriptor);
+        try {
+            Digest actual = stream(blob, temp, receiver, progress, what, descriptor.size());
+            if (!actual.equals(descriptor.digest())) {
+                throw new DigestMismatchException(what, descriptor.digest(), actual);
+            }
+            if (receiver != null) {
+                receiver.complete();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (receiver != null) {
+                receiver.abort(e);
+            }
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        synchronized (writer) {
+            writer.commitBlob(temp, descriptor.digest());
+        }
+    }
+
+    /** Copies the blob into {@code temp}, hashing it and feeding the tap; returns the digest of what was written. */
+    private static Digest stream(Blob blob, Path temp, BlobTap.Receiver receiver, Progress progress, String what, long size)
+            throws IOException {
         MessageDigest sha256 = Digest.newSha256();
         long count = 0;
         try (InputStream in = blob.open(); FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
@@ -68,22 +97,17 @@ public final class LayoutSink implements ImageSink {
                 while (bb.hasRemaining()) {
                     out.write(bb);
                 }
+                if (receiver != null) {
+                    receiver.accept(buffer, 0, n);
+                }
                 count += n;
                 progress.advance(n);
             }
         }
-        if (count != descriptor.size()) {
-            Files.deleteIfExists(temp);
-            throw new IOException(what + " is " + count + " bytes, its descriptor says " + descriptor.size());
+        if (count != size) {
+            throw new IOException(what + " is " + count + " bytes, its descriptor says " + size);
         }
-        Digest actual = Digest.fromSha256(sha256.digest());
-        if (!actual.equals(descriptor.digest())) {
-            Files.deleteIfExists(temp);
-            throw new DigestMismatchException(what, descriptor.digest(), actual);
-        }
-        synchronized (writer) {
-            writer.commitBlob(temp, descriptor.digest());
-        }
+        return Digest.fromSha256(sha256.digest());
     }
 
     @Override

@@ -32,8 +32,9 @@ class DistributionInteropTest {
             ImageReference source = ImageReference.parse(from);
             ImageReference destination = ImageReference.parse(to);
             String tag = source instanceof ImageReference.Registry r ? r.tag() : null;
-            try (ImageSink sink = Images.sink(destination, client, tag)) {
-                return new ImageCopy(options.jobs(), Progress.NONE).copy(Images.open(source, client), sink).manifest().digest();
+            dev.osimg.oci.OciImage image = Images.open(source, client);
+            try (ImageSink sink = Images.sink(destination, client, image, tag)) {
+                return new ImageCopy(options.jobs(), Progress.NONE).copy(image, sink).manifest().digest();
             }
         }
     }
