@@ -32,6 +32,8 @@ final class BlobUpload {
     private final Blob blob;
     private final Progress progress;
     private final String what;
+    /** How far into the blob progress has been reported; a retried request does not count twice. */
+    private long reported;
 
     BlobUpload(RegistryRepository repo, Descriptor descriptor, Blob blob, Progress progress) {
         this.repo = repo;
@@ -106,7 +108,6 @@ final class BlobUpload {
             URI next = response.uri().resolve(response.header("Location"));
             long confirmed = confirmedEnd(response.header("Range"));
             long end = confirmed >= 0 ? confirmed : offset + length;
-            progress.advance(end - offset);
             return new ChunkAnswer(next, end);
         }
     }
@@ -144,7 +145,6 @@ final class BlobUpload {
             }
             RegistryHttp.drain(response);
         }
-        progress.advance(length);
     }
 
     /** The bytes [offset, offset+length) of the blob as a request body, read from the file directly when there is one. */
@@ -154,20 +154,29 @@ final class BlobUpload {
             if (file != null) {
                 FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
                 channel.position(offset);
-                return new LimitedInputStream(Channels.newInputStream(channel), length);
+                return new LimitedInputStream(Channels.newInputStream(channel), offset, length);
             }
             InputStream in = blob.open();
             in.skipNBytes(offset);
-            return new LimitedInputStream(in, length);
+            return new LimitedInputStream(in, offset, length);
         });
     }
 
-    /** Passes on at most {@code limit} bytes. */
-    private static final class LimitedInputStream extends FilterInputStream {
-        private long remaining;
+    private synchronized void reachedPosition(long position) {
+        if (position > reported) {
+            progress.advance(position - reported);
+            reported = position;
+        }
+    }
 
-        LimitedInputStream(InputStream in, long limit) {
+    /** Passes on at most {@code limit} bytes and reports progress as the request body is sent. */
+    private final class LimitedInputStream extends FilterInputStream {
+        private long remaining;
+        private long position;
+
+        LimitedInputStream(InputStream in, long start, long limit) {
             super(in);
+            this.position = start;
             this.remaining = limit;
         }
 
@@ -179,6 +188,7 @@ final class BlobUpload {
             int b = in.read();
             if (b >= 0) {
                 remaining--;
+                reachedPosition(++position);
             }
             return b;
         }
@@ -191,6 +201,8 @@ final class BlobUpload {
             int n = in.read(b, off, (int) Math.min(len, remaining));
             if (n > 0) {
                 remaining -= n;
+                position += n;
+                reachedPosition(position);
             }
             return n;
         }
