@@ -9,7 +9,16 @@ import dev.osimg.osimage.LinkMode;
 import dev.osimg.osimage.OsImageBuilder;
 import dev.osimg.osimage.PayloadInfo;
 import dev.osimg.osimage.ProductInfo;
+import dev.osimg.oci.ImageReference;
+import dev.osimg.oci.ImageSink;
+import dev.osimg.oci.ImageSources;
+import dev.osimg.oci.OciImage;
+import dev.osimg.registry.RegistryClient;
+import dev.osimg.transfer.ImageCopy;
+import dev.osimg.transfer.Images;
 import java.io.IOException;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,9 +47,13 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
-    @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR",
-            description = "Layout directory to write: new, empty, or an existing OCI layout (blobs are reused).")
-    Path out;
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR|REF",
+            description = "Layout directory to write: new, empty, or an existing OCI layout (blobs are reused); "
+                    + "or a registry reference HOST[:PORT]/REPO[:TAG] (also docker://...) to build and push there.")
+    String out;
+
+    @CommandLine.Mixin
+    RegistryOptionsMixin registry;
 
     @Option(names = {"-p", "--payload"}, required = true, paramLabel = "NAME=PATH",
             description = "A payload: its name and the file holding it. Repeat for each payload.")
@@ -109,13 +122,46 @@ final class BuildCommand implements Callable<Integer> {
             builder.payload(p.substring(0, eq), Path.of(p.substring(eq + 1)));
         }
         long start = System.nanoTime();
-        BuildResult result = builder.build(out);
-        long elapsed = System.nanoTime() - start;
-        report(result, elapsed);
+        ImageReference.Registry pushTo = registryDestination(out);
+        if (pushTo == null) {
+            BuildResult result = builder.build(Path.of(out));
+            report(result, System.nanoTime() - start, null);
+            return ExitCodes.OK;
+        }
+        // A registry destination: build into a private temporary layout, push it, drop it.
+        Path work = Files.createTempDirectory("osimg-build-");
+        try (RegistryClient client = registry.client()) {
+            BuildResult result = builder.build(work.resolve("layout"));
+            OciImage image = ImageSources.open(new ImageReference.Layout(result.layout(), result.tag()), client);
+            try (ImageSink sink = Images.sink(pushTo, client, image, null)) {
+                new ImageCopy(registry.jobs, ConsoleProgress.forTransfer(quiet || json)).copy(image, sink);
+            }
+            report(result, System.nanoTime() - start, pushTo.toString());
+        } finally {
+            try (Stream<Path> walk = Files.walk(work)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
         return ExitCodes.OK;
     }
 
-    private void report(BuildResult result, long elapsedNanos) {
+    /**
+     * The registry named by {@code -o}, or null for a layout directory: {@code docker://...}, or a
+     * registry-looking reference whose first path component is not an existing directory.
+     */
+    private static ImageReference.Registry registryDestination(String text) {
+        if (!text.startsWith("docker://")) {
+            int slash = text.indexOf('/');
+            if (slash <= 0 || Files.isDirectory(Path.of(text.substring(0, slash)))) {
+                return null;
+            }
+        }
+        return ImageReference.parse(text) instanceof ImageReference.Registry r ? r : null;
+    }
+
+    private void report(BuildResult result, long elapsedNanos, String pushedTo) {
         var out = spec.commandLine().getOut();
         long totalSize = result.config().payloads().stream().mapToLong(PayloadInfo::size).sum();
         if (json) {
@@ -138,11 +184,19 @@ final class BuildCommand implements Callable<Integer> {
                 list.add(p);
             }
             doc.put("payloads", list);
+            if (pushedTo != null) {
+                doc.remove("layout");
+                doc.put("pushed_to", pushedTo);
+            }
             doc.put("seconds", elapsedNanos / 1e9);
             JsonOutput.print(out, doc);
             return;
         }
-        out.printf("Built %s%s%n", result.layout(), result.tag() == null ? "" : " (tag " + result.tag() + ")");
+        if (pushedTo != null) {
+            out.printf("Built and pushed %s%n", pushedTo);
+        } else {
+            out.printf("Built %s%s%n", result.layout(), result.tag() == null ? "" : " (tag " + result.tag() + ")");
+        }
         for (int i = 0; i < result.config().payloads().size(); i++) {
             PayloadInfo info = result.config().payloads().get(i);
             var layer = result.manifest().layers().get(i);

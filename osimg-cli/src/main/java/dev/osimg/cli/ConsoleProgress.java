@@ -24,6 +24,17 @@ final class ConsoleProgress implements Progress {
         return new ConsoleProgress(System.err);
     }
 
+    /** Bars on a terminal, plain lines on stderr otherwise, nothing when quiet: for long transfers. */
+    static Progress forTransfer(boolean quiet) {
+        if (quiet) {
+            return Progress.NONE;
+        }
+        if (System.console() == null || !System.console().isTerminal()) {
+            return new PlainProgress(System.err);
+        }
+        return new ConsoleProgress(System.err);
+    }
+
     @Override
     public void begin(String step, long totalBytes) {
         bar = new ProgressBarBuilder()

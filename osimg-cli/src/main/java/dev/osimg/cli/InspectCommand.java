@@ -1,6 +1,7 @@
 package dev.osimg.cli;
 
 import dev.osimg.osimage.OsImage;
+import dev.osimg.registry.RegistryClient;
 import dev.osimg.osimage.Payload;
 import dev.osimg.osimage.PayloadInfo;
 import dev.osimg.osimage.ProductInfo;
@@ -28,7 +29,10 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
-    @Parameters(paramLabel = "IMAGE", description = "oci:DIR[:TAG] or a layout directory.")
+    @CommandLine.Mixin
+    RegistryOptionsMixin registry;
+
+    @Parameters(paramLabel = "IMAGE", description = "oci:DIR[:TAG], a layout directory, or HOST[:PORT]/REPO[:TAG][@sha256:HEX].")
     String image;
 
     @Option(names = "--json", description = "Print the result as JSON.")
@@ -36,7 +40,13 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        OsImage os = ImageArgument.open(image);
+        try (RegistryClient client = registry.client()) {
+            return run(client);
+        }
+    }
+
+    private Integer run(RegistryClient client) throws IOException {
+        OsImage os = ImageArgument.open(image, client);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             JsonOutput.print(out, toJson(os));

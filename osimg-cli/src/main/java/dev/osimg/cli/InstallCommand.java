@@ -9,6 +9,7 @@ import dev.osimg.install.PartitionRole;
 import dev.osimg.install.PartitionSpec;
 import dev.osimg.install.PlannedPartition;
 import dev.osimg.osimage.OsImage;
+import dev.osimg.registry.RegistryClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -112,15 +113,25 @@ final class InstallCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress.")
     boolean quiet;
 
+    @CommandLine.Mixin
+    RegistryOptionsMixin registry;
+
     @Override
     public Integer call() throws IOException {
+        // The client stays open for the whole install: payloads stream from the registry onto the disk.
+        try (RegistryClient client = registry.client()) {
+            return install(client);
+        }
+    }
+
+    private Integer install(RegistryClient client) throws IOException {
         long start = System.nanoTime();
         InstallOptions options = options();
         if (target.disk == null && size != null) {
             throw new IllegalArgumentException("--size applies to --disk only; a device has its own size");
         }
         long diskSize = size == null ? -1 : Sizes.parse(size);
-        OsImage os = ImageArgument.open(image);
+        OsImage os = ImageArgument.open(image, client);
         long opened = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

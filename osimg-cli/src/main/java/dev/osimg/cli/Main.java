@@ -12,9 +12,12 @@ import picocli.CommandLine.Option;
             "Pack bootable OS images (a UEFI kernel and a root filesystem) as OCI artifacts,",
             "move them through OCI registries and turn them into bootable disks.",
             "",
-            "IMAGE arguments take an OCI layout directory: oci:DIR[:TAG] or a plain path."
+            "IMAGE arguments take an OCI layout directory (oci:DIR[:TAG] or a plain path) or a registry",
+            "reference (HOST[:PORT]/REPO[:TAG][@sha256:HEX], optionally docker://). Registries on localhost,",
+            "127.0.0.0/8 and ::1 are reached over plain HTTP, others over HTTPS unless --plain-http."
         },
-        subcommands = {BuildCommand.class, InspectCommand.class, VerifyCommand.class, InstallCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {BuildCommand.class, InspectCommand.class, VerifyCommand.class, InstallCommand.class,
+            CopyCommand.class, PushCommand.class, PullCommand.class, ServeCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure, 2 usage error, 3 invalid image, 4 verification failed."})
 public final class Main {
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,

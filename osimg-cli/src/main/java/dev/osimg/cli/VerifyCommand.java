@@ -2,6 +2,7 @@ package dev.osimg.cli;
 
 import dev.osimg.blob.Progress;
 import dev.osimg.osimage.OsImage;
+import dev.osimg.registry.RegistryClient;
 import dev.osimg.osimage.Payload;
 import dev.osimg.osimage.VerifiedPayloadInputStream;
 import java.io.IOException;
@@ -28,7 +29,10 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
-    @Parameters(paramLabel = "IMAGE", description = "oci:DIR[:TAG] or a layout directory.")
+    @CommandLine.Mixin
+    RegistryOptionsMixin registry;
+
+    @Parameters(paramLabel = "IMAGE", description = "oci:DIR[:TAG], a layout directory, or HOST[:PORT]/REPO[:TAG][@sha256:HEX].")
     String image;
 
     @Option(names = "--json", description = "Print the result as JSON.")
@@ -39,8 +43,14 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        try (RegistryClient client = registry.client()) {
+            return run(client);
+        }
+    }
+
+    private Integer run(RegistryClient client) throws IOException {
         long start = System.nanoTime();
-        OsImage os = ImageArgument.open(image);
+        OsImage os = ImageArgument.open(image, client);
         PrintWriter out = spec.commandLine().getOut();
         Progress progress = ConsoleProgress.forTerminal(quiet || json);
         List<Map<String, Object>> results = new ArrayList<>();

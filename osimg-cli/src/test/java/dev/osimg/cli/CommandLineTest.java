@@ -115,7 +115,7 @@ class CommandLineTest {
     void usageErrorsAreExitCode2() throws Exception {
         CliRunner.Result noOut = CliRunner.run("build", "--payload", "system=" + system);
         assertThat(noOut.exitCode()).isEqualTo(2);
-        assertThat(noOut.err()).contains("Missing required option: '--out=DIR'");
+        assertThat(noOut.err()).contains("Missing required option: '--out=DIR|REF'");
         CliRunner.Result badPayload = CliRunner.run("build", "--out", dir.resolve("x").toString(), "--payload", "system");
         assertThat(badPayload.exitCode()).isEqualTo(2);
         assertThat(badPayload.err()).contains("--payload must be NAME=PATH, got \"system\"");

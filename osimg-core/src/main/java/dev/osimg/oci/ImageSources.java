@@ -1,5 +1,7 @@
 package dev.osimg.oci;
 
+import dev.osimg.registry.RegistryClient;
+import dev.osimg.registry.RegistryOptions;
 import java.io.IOException;
 
 /** Opens the image a reference names, wherever it is. */
@@ -7,20 +9,20 @@ public final class ImageSources {
     private ImageSources() {
     }
 
-    /** Resolves a reference to its manifest; blobs are read later, on demand. */
+    /** Resolves a reference to its manifest with default registry options; blobs are read later, on demand. */
     public static OciImage open(ImageReference reference) throws IOException {
-        return switch (reference) {
-            case ImageReference.Layout layout -> OciLayout.open(layout.dir()).image(layout.tag());
-            case ImageReference.Registry registry -> throw new UnsupportedReferenceException(
-                    registry + " is a registry reference; this build of osimg reads OCI layout directories only "
-                            + "(use oci:DIR[:TAG] or a directory path)");
-        };
+        if (reference instanceof ImageReference.Layout layout) {
+            return OciLayout.open(layout.dir()).image(layout.tag());
+        }
+        // The client lives as long as the image uses it; its threads are daemons.
+        return open(reference, new RegistryClient(RegistryOptions.defaults()));
     }
 
-    /** A reference to a kind of source this build cannot read. */
-    public static final class UnsupportedReferenceException extends IOException {
-        public UnsupportedReferenceException(String message) {
-            super(message);
-        }
+    /** Resolves a reference to its manifest, reaching registries through {@code client}. */
+    public static OciImage open(ImageReference reference, RegistryClient client) throws IOException {
+        return switch (reference) {
+            case ImageReference.Layout layout -> OciLayout.open(layout.dir()).image(layout.tag());
+            case ImageReference.Registry registry -> client.open(registry);
+        };
     }
 }

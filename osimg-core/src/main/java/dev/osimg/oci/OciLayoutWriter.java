@@ -118,6 +118,11 @@ public final class OciLayoutWriter implements AutoCloseable {
         return digest;
     }
 
+    /** Where the blob of {@code digest} is while the layout is being written (before {@link #commit}). */
+    public Path stagedBlob(Digest digest) {
+        return OciLayout.blobPath(workDir, digest);
+    }
+
     /** Whether the layout being written already holds this blob. */
     public boolean hasBlob(Digest digest) {
         return Files.exists(OciLayout.blobPath(workDir, digest));

@@ -1,0 +1,62 @@
+package dev.osimg.cli;
+
+import dev.osimg.registry.Credential;
+import dev.osimg.registry.RegistryClient;
+import dev.osimg.registry.RegistryOptions;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The registry options shared by every command that takes IMAGE arguments. */
+final class RegistryOptionsMixin {
+    @Option(names = "--plain-http", description = "Use plain HTTP for every registry (loopback registries always use it).")
+    boolean plainHttp;
+
+    @Option(names = "--ca-cert", paramLabel = "FILE", description = "Also trust the CA certificates of this PEM file.")
+    Path caCert;
+
+    @Option(names = "--username", paramLabel = "USER", description = "Registry user; the password is read from stdin (--password-stdin).")
+    String username;
+
+    @Option(names = "--password-stdin", description = "Read the registry password (or token) from the first line of stdin.")
+    boolean passwordStdin;
+
+    @Option(names = "--mirror", paramLabel = "HOST[:PORT]",
+            description = "A pull-through mirror tried before the named registry. Repeatable, tried in order.")
+    List<String> mirrors;
+
+    @Option(names = "--jobs", paramLabel = "N", defaultValue = "4", description = "Blobs transferred at once (default: ${DEFAULT-VALUE}).")
+    int jobs;
+
+    /** A client with these options; credentials from the Docker config unless given here. */
+    RegistryClient client() throws IOException {
+        return new RegistryClient(options());
+    }
+
+    RegistryOptions options() throws IOException {
+        if (jobs < 1) {
+            throw new IllegalArgumentException("--jobs must be at least 1, got " + jobs);
+        }
+        if (caCert != null && !Files.isRegularFile(caCert)) {
+            throw new IllegalArgumentException("--ca-cert " + caCert + ": no such file");
+        }
+        if (passwordStdin != (username != null)) {
+            throw new IllegalArgumentException("--username and --password-stdin go together: give both or neither");
+        }
+        RegistryOptions options = RegistryOptions.defaults().withPlainHttp(plainHttp).withCaCert(caCert).withJobs(jobs)
+                .withMirrors(mirrors == null ? List.of() : mirrors);
+        if (username != null) {
+            String password = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            if (password == null || password.isEmpty()) {
+                throw new IllegalArgumentException("--password-stdin: stdin held no password");
+            }
+            options = options.withCredential(new Credential(username, password));
+        }
+        return options;
+    }
+}

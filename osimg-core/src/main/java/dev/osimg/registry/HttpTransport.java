@@ -1,0 +1,125 @@
+package dev.osimg.registry;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLContext;
+
+/**
+ * Moves one HTTP exchange over the JDK's HTTP stacks. {@link HttpURLConnection} streams bodies
+ * several times faster than {@code java.net.http} on this path (measured: 1 GiB over loopback
+ * in about 1 s against 3.5 to 5 s), so it carries every method it knows; {@code PATCH}, which it
+ * refuses, goes through {@link HttpClient}. Both pool keep-alive connections.
+ */
+final class HttpTransport implements AutoCloseable {
+    private static final int CONNECT_TIMEOUT_MILLIS = 30_000;
+    /** A connection silent this long is broken; blob downloads then resume. */
+    private static final int READ_TIMEOUT_MILLIS = 120_000;
+    private static final int COPY_BUFFER = 1 << 20;
+
+    private final SSLContext ssl;
+    private final HttpClient client;
+
+    HttpTransport(SSLContext ssl) {
+        this.ssl = ssl;
+        HttpClient.Builder builder = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofMillis(CONNECT_TIMEOUT_MILLIS));
+        if (ssl != null) {
+            builder.sslContext(ssl);
+        }
+        this.client = builder.build();
+    }
+
+    RegistryHttp.Response exchange(String method, URI uri, Map<String, String> headers, RequestBody body)
+            throws IOException, InterruptedException {
+        if (method.equals("PATCH")) {
+            return viaHttpClient(method, uri, headers, body);
+        }
+        HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
+        if (ssl != null && c instanceof HttpsURLConnection https) {
+            https.setSSLSocketFactory(ssl.getSocketFactory());
+        }
+        c.setInstanceFollowRedirects(false);
+        c.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
+        c.setReadTimeout(READ_TIMEOUT_MILLIS);
+        c.setUseCaches(false);
+        c.setRequestMethod(method);
+        headers.forEach(c::setRequestProperty);
+        if (body != null || method.equals("POST") || method.equals("PUT")) {
+            long length = body == null ? 0 : body.length();
+            c.setDoOutput(true);
+            c.setFixedLengthStreamingMode(length);
+            try (OutputStream out = c.getOutputStream()) {
+                if (body != null) {
+                    try (InputStream in = body.source().open()) {
+                        copy(in, out, length);
+                    }
+                }
+            }
+        }
+        int status = c.getResponseCode();
+        InputStream stream = status >= 400 ? c.getErrorStream() : c.getInputStream();
+        if (stream == null) {
+            stream = InputStream.nullInputStream();
+        }
+        Map<String, List<String>> fields = new HashMap<>();
+        c.getHeaderFields().forEach((name, values) -> {
+            if (name != null) {
+                fields.put(name, values);
+            }
+        });
+        return new RegistryHttp.Response(status, HttpHeaders.of(fields, (a, b) -> true), stream, uri);
+    }
+
+    private RegistryHttp.Response viaHttpClient(String method, URI uri, Map<String, String> headers, RequestBody body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(READ_TIMEOUT_MILLIS));
+        headers.forEach(builder::header);
+        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
+                    try {
+                        return body.source().open();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }), body.length());
+        builder.method(method, publisher);
+        HttpResponse<InputStream> r = client.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
+        return new RegistryHttp.Response(r.statusCode(), r.headers(), r.body(), uri);
+    }
+
+    private static void copy(InputStream in, OutputStream out, long length) throws IOException {
+        byte[] buffer = new byte[(int) Math.min(COPY_BUFFER, Math.max(1, length))];
+        long done = 0;
+        while (done < length) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedIOException("upload interrupted");
+            }
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, length - done));
+            if (n < 0) {
+                throw new IOException("the request body ended after " + done + " of " + length + " bytes");
+            }
+            out.write(buffer, 0, n);
+            done += n;
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

@@ -1,0 +1,71 @@
+package dev.osimg.registry;
+
+import dev.osimg.oci.ImageReference;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The entry point for talking to registries with one set of {@link RegistryOptions}: opens
+ * images (trying mirrors first) and repositories to push to. One instance shares connections
+ * and cached tokens; close it when done.
+ */
+public final class RegistryClient implements AutoCloseable {
+    private final RegistryHttp http;
+
+    public RegistryClient(RegistryOptions options) throws IOException {
+        this.http = new RegistryHttp(options);
+    }
+
+    /** The options in force. */
+    public RegistryOptions options() {
+        return http.options();
+    }
+
+    /** A repository of a registry. */
+    public RegistryRepository repository(String host, String name) {
+        return new RegistryRepository(http, host, name);
+    }
+
+    /**
+     * Fetches the image a reference names: from each {@code --mirror} in turn, then from the
+     * registry itself. A mirror that fails is skipped; the error of the registry itself is what
+     * the caller sees, with the mirrors' failures noted.
+     */
+    public RegistryImage open(ImageReference.Registry reference) throws IOException {
+        RegistryRepository origin = repository(reference.host(), reference.repository());
+        List<String> mirrorFailures = new ArrayList<>();
+        for (String mirror : options().mirrors()) {
+            if (mirror.equals(reference.host())) {
+                continue;
+            }
+            try {
+                return RegistryImage.fetch(reference, repository(mirror, reference.repository()), origin);
+            } catch (dev.osimg.blob.DigestMismatchException e) {
+                throw e;
+            } catch (IOException e) {
+                mirrorFailures.add("mirror " + mirror + ": " + e.getMessage());
+            }
+        }
+        try {
+            return RegistryImage.fetch(reference, origin, origin);
+        } catch (RegistryException e) {
+            if (mirrorFailures.isEmpty()) {
+                throw e;
+            }
+            String message = e.getMessage() + " (also tried " + String.join("; ", mirrorFailures) + ")";
+            RegistryException withMirrors = e instanceof RegistryNotFoundException
+                    ? new RegistryNotFoundException(message, e.codes())
+                    : e instanceof RegistryAuthenticationException
+                            ? new RegistryAuthenticationException(message, e.status(), e.codes())
+                            : new RegistryException(message, e.status(), e.codes());
+            withMirrors.initCause(e);
+            throw withMirrors;
+        }
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+}

@@ -1,0 +1,119 @@
+package dev.osimg.registry;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.osimg.blob.Blob;
+import dev.osimg.blob.DigestMismatchException;
+import dev.osimg.json.GoCompatibleJson;
+import dev.osimg.oci.Descriptor;
+import dev.osimg.oci.Digest;
+import dev.osimg.oci.ImageReference;
+import dev.osimg.oci.Manifest;
+import dev.osimg.oci.MediaTypes;
+import dev.osimg.oci.OciImage;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * An image manifest fetched from a registry (or one of its mirrors), its digest verified; blobs
+ * are streamed on demand, resuming broken downloads.
+ */
+public final class RegistryImage implements OciImage {
+    private final ImageReference.Registry reference;
+    private final RegistryRepository repository;
+    private final RegistryRepository origin;
+    private final byte[] bytes;
+    private final Digest digest;
+    private final Manifest manifest;
+
+    private RegistryImage(ImageReference.Registry reference, RegistryRepository repository, RegistryRepository origin,
+            byte[] bytes, Digest digest, Manifest manifest) {
+        this.reference = reference;
+        this.repository = repository;
+        this.origin = origin;
+        this.bytes = bytes;
+        this.digest = digest;
+        this.manifest = manifest;
+    }
+
+    /**
+     * Fetches the manifest from {@code repository}: by tag when there is one (caches show tags),
+     * else by digest; with a digest in the reference, the bytes must match it.
+     */
+    static RegistryImage fetch(ImageReference.Registry reference, RegistryRepository repository, RegistryRepository origin)
+            throws IOException {
+        String location = reference.toString();
+        String ask = reference.tag() != null ? reference.tag() : reference.digest() != null ? reference.digest().toString() : "latest";
+        RegistryRepository.FetchedManifest fetched = repository.getManifest(ask);
+        if (reference.digest() != null && !reference.digest().equals(fetched.digest())) {
+            throw new DigestMismatchException(location + ": manifest from " + repository.host(), reference.digest(), fetched.digest());
+        }
+        if (MediaTypes.IMAGE_INDEX.equals(fetched.mediaType()) || fetched.mediaType().endsWith("manifest.list.v2+json")) {
+            throw new IOException(location + " names an image index (" + fetched.mediaType()
+                    + "), not an image manifest; osimg reads OS image manifests only");
+        }
+        Manifest manifest;
+        try {
+            manifest = GoCompatibleJson.mapper().readValue(fetched.bytes(), Manifest.class);
+        } catch (JsonProcessingException e) {
+            throw new IOException(location + ": manifest " + fetched.digest() + " is not valid JSON for an image manifest: "
+                    + e.getOriginalMessage(), e);
+        }
+        return new RegistryImage(reference, repository, origin, fetched.bytes(), fetched.digest(), manifest);
+    }
+
+    @Override
+    public String location() {
+        return reference.toString();
+    }
+
+    @Override
+    public Digest manifestDigest() {
+        return digest;
+    }
+
+    @Override
+    public byte[] manifestBytes() {
+        return bytes.clone();
+    }
+
+    @Override
+    public Manifest manifest() {
+        return manifest;
+    }
+
+    /** The media type to send when putting this manifest elsewhere. */
+    public String manifestMediaType() {
+        return manifest.mediaType() == null || manifest.mediaType().isEmpty() ? MediaTypes.IMAGE_MANIFEST : manifest.mediaType();
+    }
+
+    /** The repository the manifest came from (a mirror or the named registry). */
+    public RegistryRepository repository() {
+        return repository;
+    }
+
+    @Override
+    public Blob blob(Descriptor descriptor) throws IOException {
+        if (descriptor.size() < 0) {
+            throw new IOException(location() + ": blob " + descriptor.digest() + " has a negative size (" + descriptor.size() + ")");
+        }
+        return new Blob() {
+            @Override
+            public long size() {
+                return descriptor.size();
+            }
+
+            @Override
+            public InputStream open() throws IOException {
+                try {
+                    return repository.openBlob(descriptor);
+                } catch (RegistryNotFoundException e) {
+                    if (repository == origin) {
+                        throw e;
+                    }
+                    // A pull-through mirror may lack a blob it has not cached; the named registry has it.
+                    return origin.openBlob(descriptor);
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,205 @@
+package dev.osimg.registry;
+
+import dev.osimg.blob.Blob;
+import dev.osimg.blob.ExactLengthInputStream;
+import dev.osimg.oci.Descriptor;
+import dev.osimg.oci.Digest;
+import dev.osimg.oci.MediaTypes;
+import dev.osimg.oci.SmallBlobs;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The distribution-spec endpoints of one repository in one registry: manifest GET and PUT, blob
+ * HEAD and GET (resumable), cross-repository mount. Uploads are in {@link BlobUpload}.
+ */
+public final class RegistryRepository {
+    /** What osimg accepts for manifests; the distribution registry answers 404 to a GET without it. */
+    static final String MANIFEST_ACCEPT = String.join(", ", MediaTypes.IMAGE_MANIFEST, MediaTypes.IMAGE_INDEX,
+            "application/vnd.docker.distribution.manifest.v2+json", "application/vnd.docker.distribution.manifest.list.v2+json");
+    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes ([0-9]+)-([0-9]+)/([0-9]+|\\*)");
+
+    private final RegistryHttp http;
+    private final String host;
+    private final String name;
+
+    public RegistryRepository(RegistryHttp http, String host, String name) {
+        this.http = http;
+        this.host = host;
+        this.name = name;
+    }
+
+    /** The registry host, {@code HOST[:PORT]}. */
+    public String host() {
+        return host;
+    }
+
+    /** The repository name. */
+    public String name() {
+        return name;
+    }
+
+    RegistryHttp http() {
+        return http;
+    }
+
+    List<String> pullScope() {
+        return List.of("repository:" + name + ":pull");
+    }
+
+    List<String> pushScope() {
+        return List.of("repository:" + name + ":pull,push");
+    }
+
+    URI uri(String pathAfterRepository) {
+        return http.base(host).resolve("/v2/" + name + "/" + pathAfterRepository);
+    }
+
+    /** A manifest as fetched: its bytes, media type, and digest computed from the bytes. */
+    public record FetchedManifest(byte[] bytes, String mediaType, Digest digest) {
+    }
+
+    /** GETs a manifest by tag or digest; the computed digest is checked against {@code Docker-Content-Digest} when sent. */
+    public FetchedManifest getManifest(String reference) throws IOException {
+        String what = "fetching manifest " + host + "/" + name + (reference.startsWith("sha256:") ? "@" : ":") + reference;
+        var request = RegistryHttp.Request.of("GET", uri("manifests/" + reference),
+                RegistryHttp.headers("Accept", MANIFEST_ACCEPT), pullScope(), what);
+        try (RegistryHttp.Response response = http.send(request)) {
+            if (response.status() == 404) {
+                RegistryException e = http.fail(response, what);
+                String missing = reference.startsWith("sha256:") ? "no manifest " + reference : "no tag \"" + reference + "\"";
+                throw new RegistryNotFoundException("repository " + name + " in " + host + " has " + missing + " ("
+                        + e.getMessage() + ")", e.codes());
+            }
+            if (response.status() != 200) {
+                throw http.fail(response, what);
+            }
+            long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+            if (declared > SmallBlobs.MAX_DOCUMENT_SIZE) {
+                throw new IOException(what + ": the manifest is " + declared + " bytes; manifests over "
+                        + SmallBlobs.MAX_DOCUMENT_SIZE + " bytes are refused");
+            }
+            byte[] bytes = SmallBlobs.readCapped(response.body(), what);
+            Digest digest = Digest.of(bytes);
+            String claimed = response.header("Docker-Content-Digest");
+            if (claimed != null && claimed.startsWith("sha256:") && !Digest.parse(claimed).equals(digest)) {
+                throw new dev.osimg.blob.DigestMismatchException(what + " (Docker-Content-Digest)", Digest.parse(claimed), digest);
+            }
+            String mediaType = response.header("Content-Type");
+            return new FetchedManifest(bytes, mediaType == null ? "" : mediaType.split(";")[0].trim(), digest);
+        }
+    }
+
+    /** PUTs a manifest under a tag or its digest and returns the digest the registry reports (checked). */
+    public Digest putManifest(String reference, String mediaType, byte[] bytes) throws IOException {
+        Digest digest = Digest.of(bytes);
+        String what = "pushing manifest " + digest + " to " + host + "/" + name + (reference.startsWith("sha256:") ? "" : ":" + reference);
+        var request = new RegistryHttp.Request("PUT", uri("manifests/" + reference), RegistryHttp.headers("Content-Type", mediaType),
+                RequestBody.of(bytes), pushScope(), what);
+        try (RegistryHttp.Response response = http.send(request)) {
+            if (response.status() != 201 && response.status() != 200) {
+                throw http.fail(response, what);
+            }
+            RegistryHttp.drain(response);
+            String claimed = response.header("Docker-Content-Digest");
+            if (claimed != null && !Digest.parse(claimed).equals(digest)) {
+                throw new dev.osimg.blob.DigestMismatchException(what + ": the registry stored something else", digest, Digest.parse(claimed));
+            }
+        }
+        return digest;
+    }
+
+    /** The size of a blob the repository has (HEAD), or empty when it has not. */
+    public OptionalLong blobSize(Digest digest) throws IOException {
+        String what = "checking for blob " + digest.shortHex() + " in " + host + "/" + name;
+        var request = RegistryHttp.Request.of("HEAD", uri("blobs/" + digest), RegistryHttp.headers(), pullScope(), what);
+        try (RegistryHttp.Response response = http.send(request)) {
+            if (response.status() == 404) {
+                return OptionalLong.empty();
+            }
+            if (response.status() != 200) {
+                throw http.fail(response, what);
+            }
+            return OptionalLong.of(response.headers().firstValueAsLong("Content-Length").orElse(-1));
+        }
+    }
+
+    /**
+     * A stream of a blob's bytes as stored, exactly {@code descriptor.size()} long, that resumes
+     * with {@code Range} when the connection breaks. Not digest-checked: callers hash it.
+     */
+    public InputStream openBlob(Descriptor descriptor) throws IOException {
+        String what = "downloading blob " + descriptor.digest().shortHex() + " from " + host + "/" + name;
+        RegistryOptions options = http.options();
+        InputStream resuming = new ResumingBlobInputStream(offset -> openBlobAt(descriptor, offset, what), descriptor.size(),
+                options.maxRetries(), options.initialBackoff(), what);
+        return new ExactLengthInputStream(resuming, descriptor.size(), what);
+    }
+
+    private InputStream openBlobAt(Descriptor descriptor, long offset, String what) throws IOException {
+        var headers = offset > 0 ? RegistryHttp.headers("Range", "bytes=" + offset + "-") : RegistryHttp.headers();
+        var request = RegistryHttp.Request.of("GET", uri("blobs/" + descriptor.digest()), headers, pullScope(), what);
+        RegistryHttp.Response response = http.send(request);
+        try {
+            if (response.status() == 200) {
+                InputStream body = response.body();
+                // The server ignored the range (or none was asked): drop the bytes we already have.
+                body.skipNBytes(offset);
+                return body;
+            }
+            if (response.status() == 206 && offset > 0) {
+                String range = response.header("Content-Range");
+                Matcher m = range == null ? null : CONTENT_RANGE.matcher(range);
+                if (m == null || !m.matches() || Long.parseLong(m.group(1)) != offset
+                        || (!m.group(3).equals("*") && Long.parseLong(m.group(3)) != descriptor.size())) {
+                    RegistryHttp.drain(response);
+                    throw new RegistryException(what + ": asked to resume at byte " + offset + " of " + descriptor.size()
+                            + " but " + host + " answered 206 with Content-Range " + (range == null ? "(missing)" : "\"" + range + "\"")
+                            + "; stopping rather than risk a corrupt blob", 206, List.of());
+                }
+                return response.body();
+            }
+            throw http.fail(response, what);
+        } catch (IOException | RuntimeException e) {
+            RegistryHttp.drain(response);
+            throw e;
+        }
+    }
+
+    /**
+     * Asks the registry to link a blob from another repository of the same registry. Returns
+     * true when mounted; otherwise the upload session the registry opened instead (or null).
+     */
+    MountResult mount(Digest digest, String fromRepository) throws IOException {
+        String what = "mounting blob " + digest.shortHex() + " from " + fromRepository + " into " + host + "/" + name;
+        URI uri = uri("blobs/uploads/?mount=" + digest + "&from=" + fromRepository);
+        List<String> scopes = List.of("repository:" + name + ":pull,push", "repository:" + fromRepository + ":pull");
+        var request = new RegistryHttp.Request("POST", uri, RegistryHttp.headers(),
+                null, scopes, what);
+        try (RegistryHttp.Response response = http.send(request)) {
+            RegistryHttp.drain(response);
+            if (response.status() == 201) {
+                return new MountResult(true, null);
+            }
+            if (response.status() == 202 && response.header("Location") != null) {
+                return new MountResult(false, response.uri().resolve(response.header("Location")));
+            }
+            return new MountResult(false, null);
+        }
+    }
+
+    /** The outcome of a mount request. */
+    record MountResult(boolean mounted, URI uploadSession) {
+    }
+
+    /** Uploads a blob the repository lacks (HEAD first, then mount or upload). */
+    public void pushBlob(Descriptor descriptor, Blob blob, RegistryRepository mountFrom, dev.osimg.blob.Progress progress)
+            throws IOException {
+        new BlobUpload(this, descriptor, blob, progress).run(mountFrom);
+    }
+}

@@ -1,0 +1,95 @@
+package dev.osimg.transfer;
+
+import dev.osimg.blob.Progress;
+import dev.osimg.oci.Descriptor;
+import dev.osimg.oci.ImageSink;
+import dev.osimg.oci.OciImage;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Copies an image from any source to any sink: the config and layers, {@code jobs} at a time,
+ * then the manifest. The first failure cancels the other transfers.
+ */
+public final class ImageCopy {
+    private final int jobs;
+    private final Progress progress;
+
+    public ImageCopy(int jobs, Progress progress) {
+        if (jobs < 1) {
+            throw new IllegalArgumentException("jobs must be at least 1, got " + jobs);
+        }
+        this.jobs = jobs;
+        this.progress = progress;
+    }
+
+    /** What a copy did. */
+    public record Result(Descriptor manifest, List<Descriptor> blobs, long bytes) {
+    }
+
+    /** Copies every blob, then the manifest, and returns the manifest's descriptor at the sink. */
+    public Result copy(OciImage source, ImageSink sink) throws IOException {
+        List<Descriptor> blobs = blobsOf(source);
+        long total = blobs.stream().mapToLong(Descriptor::size).sum();
+        progress.begin("copy " + source.location() + " -> " + sink.location(), total);
+        try (ExecutorService pool = Executors.newFixedThreadPool(Math.min(jobs, Math.max(1, blobs.size())),
+                Thread.ofVirtual().name("osimg-copy-", 0).factory())) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (Descriptor d : blobs) {
+                futures.add(pool.submit(() -> {
+                    sink.putBlob(source, d, source.blob(d), progress);
+                    return null;
+                }));
+            }
+            try {
+                for (Future<?> f : futures) {
+                    f.get();
+                }
+            } catch (ExecutionException e) {
+                futures.forEach(f -> f.cancel(true));
+                throw unwrap(e);
+            } catch (InterruptedException e) {
+                futures.forEach(f -> f.cancel(true));
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("copy of " + source.location() + " was interrupted");
+            }
+        } finally {
+            progress.end();
+        }
+        Descriptor manifest = sink.putManifest(source);
+        return new Result(manifest, blobs, total);
+    }
+
+    /** The config and layers, each digest once. */
+    private static List<Descriptor> blobsOf(OciImage source) {
+        Map<String, Descriptor> unique = new LinkedHashMap<>();
+        if (source.manifest().config() != null) {
+            unique.put(source.manifest().config().digest().toString(), source.manifest().config());
+        }
+        if (source.manifest().layers() != null) {
+            for (Descriptor layer : source.manifest().layers()) {
+                unique.putIfAbsent(layer.digest().toString(), layer);
+            }
+        }
+        return List.copyOf(unique.values());
+    }
+
+    private static IOException unwrap(ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof IOException io) {
+            return io;
+        }
+        if (cause instanceof RuntimeException r) {
+            throw r;
+        }
+        return new IOException(cause.getMessage(), cause);
+    }
+}

@@ -1,0 +1,112 @@
+package dev.osimg.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.osimg.oci.Descriptor;
+import dev.osimg.oci.ImageReference;
+import dev.osimg.oci.OciLayout;
+import dev.osimg.osimage.BuildResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The read-only registry: distribution endpoints, Range, HEAD, error bodies; and mirrors tried before the registry. */
+class RegistryServerTest {
+    @TempDir
+    Path tmp;
+
+    private static HttpURLConnection request(String method, String url, String range) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+        c.setRequestMethod(method);
+        if (range != null) {
+            c.setRequestProperty("Range", range);
+        }
+        return c;
+    }
+
+    @Test
+    void servesManifestsAndBlobsWithRangeHeadAndDistributionErrors() throws Exception {
+        BuildResult built = TestImages.build(tmp, 10_000, 300_000, 21);
+        Descriptor system = built.manifest().layers().get(1);
+        byte[] blob = Files.readAllBytes(OciLayout.blobPath(built.layout(), system.digest()));
+        try (RegistryServer server = RegistryServer.start(new InetSocketAddress("127.0.0.1", 0), Map.of("os/srv", built.layout()))) {
+            String base = "http://127.0.0.1:" + server.address().getPort() + "/v2/";
+            HttpURLConnection ping = request("GET", base, null);
+            assertThat(ping.getResponseCode()).isEqualTo(200);
+            assertThat(ping.getHeaderField("Docker-Distribution-API-Version")).isEqualTo("registry/2.0");
+
+            HttpURLConnection head = request("HEAD", base + "os/srv/blobs/" + system.digest(), null);
+            assertThat(head.getResponseCode()).isEqualTo(200);
+            assertThat(head.getHeaderField("Content-Length")).isEqualTo(Long.toString(system.size()));
+            assertThat(head.getHeaderField("Docker-Content-Digest")).isEqualTo(system.digest().toString());
+
+            HttpURLConnection ranged = request("GET", base + "os/srv/blobs/" + system.digest(), "bytes=1000-");
+            assertThat(ranged.getResponseCode()).isEqualTo(206);
+            assertThat(ranged.getHeaderField("Content-Range")).isEqualTo("bytes 1000-" + (system.size() - 1) + "/" + system.size());
+            try (InputStream in = ranged.getInputStream()) {
+                assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOfRange(blob, 1000, blob.length));
+            }
+
+            HttpURLConnection beyond = request("GET", base + "os/srv/blobs/" + system.digest(), "bytes=" + system.size() + "-");
+            assertThat(beyond.getResponseCode()).isEqualTo(416);
+            assertThat(beyond.getHeaderField("Content-Range")).isEqualTo("bytes */" + system.size());
+
+            HttpURLConnection byTag = request("GET", base + "os/srv/manifests/v1", null);
+            assertThat(byTag.getResponseCode()).isEqualTo(200);
+            assertThat(byTag.getHeaderField("Docker-Content-Digest")).isEqualTo(built.manifestDescriptor().digest().toString());
+
+            HttpURLConnection missing = request("GET", base + "os/srv/manifests/v9", null);
+            assertThat(missing.getResponseCode()).isEqualTo(404);
+            try (InputStream err = missing.getErrorStream()) {
+                assertThat(new String(err.readAllBytes(), StandardCharsets.UTF_8)).contains("\"code\":\"MANIFEST_UNKNOWN\"");
+            }
+            assertThat(request("GET", base + "other/repo/manifests/v1", null).getResponseCode()).isEqualTo(404);
+            assertThat(request("GET", base + "os/srv/blobs/sha256:NOT-HEX", null).getResponseCode()).isEqualTo(400);
+            assertThat(request("DELETE", base + "os/srv/manifests/v1", null).getResponseCode()).isEqualTo(405);
+        }
+    }
+
+    @Test
+    void pullsFromAMirrorFirstAndFallsBackWhenItFails() throws Exception {
+        BuildResult built = TestImages.build(tmp, 10_000, 200_000, 22);
+        int unusedPort = DistributionRegistry.freePort();
+        try (RegistryServer origin = RegistryServer.start(new InetSocketAddress("127.0.0.1", 0), Map.of("os/m", built.layout()));
+                RegistryServer mirror = RegistryServer.start(new InetSocketAddress("127.0.0.1", 0), Map.of("os/m", built.layout()))) {
+            String originHost = "127.0.0.1:" + origin.address().getPort();
+            String mirrorHost = "127.0.0.1:" + mirror.address().getPort();
+            String downHost = "127.0.0.1:" + unusedPort;
+            RegistryOptions base = RegistryOptions.defaults().withDockerConfig(tmp.resolve("none.json")).withRetries(1, Duration.ofMillis(10));
+
+            // The named registry is down: the image comes from the mirror.
+            try (RegistryClient client = new RegistryClient(base.withMirrors(List.of(mirrorHost)))) {
+                RegistryImage image = client.open((ImageReference.Registry) ImageReference.parse(downHost + "/os/m:v1"));
+                assertThat(image.repository().host()).isEqualTo(mirrorHost);
+                assertThat(image.manifestDigest()).isEqualTo(built.manifestDescriptor().digest());
+            }
+            // The mirror is down: the named registry answers.
+            try (RegistryClient client = new RegistryClient(base.withMirrors(List.of(downHost)))) {
+                RegistryImage image = client.open((ImageReference.Registry) ImageReference.parse(originHost + "/os/m:v1"));
+                assertThat(image.repository().host()).isEqualTo(originHost);
+            }
+            // Both down: the error is the registry's, with what the mirror said.
+            try (RegistryClient client = new RegistryClient(base.withMirrors(List.of(downHost)))) {
+                assertThatThrownBy(() -> client.open((ImageReference.Registry) ImageReference.parse(originHost + "/os/m:nope")))
+                        .isInstanceOf(RegistryNotFoundException.class)
+                        .hasMessageContaining("no tag \"nope\"")
+                        .hasMessageContaining("also tried mirror " + downHost);
+            }
+        }
+    }
+}
