@@ -4,7 +4,10 @@ import dev.osimg.oci.Digest;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.security.MessageDigest;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -19,10 +22,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Cuts a stream into fixed-size chunks and hashes them on all cores while the next ones are read.
  *
- * <p>A reader thread fills recycled direct buffers from the source (a file channel reads straight
- * into them: one copy from the page cache); each chunk's SHA-256 is computed on a shared pool;
- * {@link #next()} hands the chunks out in order. Memory is bounded by a fixed number of buffers
- * in flight, whatever the stream's length.
+ * <p>A reader thread fills recycled direct buffers from the source; each chunk's SHA-256 is
+ * computed on a shared pool; {@link #next()} hands the chunks out in order. Memory is bounded by
+ * a fixed number of buffers in flight, whatever the stream's length.
+ *
+ * <p>A {@link FileChannel} source is memory-mapped instead: chunks are views of the page cache,
+ * so nothing is copied before hashing. Copying 1 MiB buffers costs more than hashing them on a
+ * machine with little memory bandwidth; with mapping, verifying runs at the hashers' speed.
  */
 public final class ChunkPipeline implements AutoCloseable {
     /** One chunk of the stream with its SHA-256, computed in the background. */
@@ -86,6 +92,14 @@ public final class ChunkPipeline implements AutoCloseable {
         reader.start();
     }
 
+    /**
+     * Runs a hashing task on the shared pool that hashes chunks (sized to the cores) once
+     * {@code previous} is done, so that a sequential hash can trail the chunk hashes on the same cores.
+     */
+    public static CompletableFuture<Void> onHashersAfter(CompletableFuture<?> previous, Runnable task) {
+        return previous.thenRunAsync(task, HASHERS);
+    }
+
     /** The next chunk in order, or null after the last one. Pass it to {@link #release} when done. */
     public Chunk next() throws IOException {
         Object item;
@@ -118,6 +132,10 @@ public final class ChunkPipeline implements AutoCloseable {
 
     private void readAll() {
         try {
+            if (source instanceof FileChannel file) {
+                readMapped(file);
+                return;
+            }
             long position = 0;
             for (long index = 0; ; index++) {
                 ByteBuffer buffer = freeBuffers.take();
@@ -155,6 +173,38 @@ public final class ChunkPipeline implements AutoCloseable {
                 ready.offer(e);
             }
         }
+    }
+
+    /** Hands out views of the mapped file; the free-buffer queue only bounds how many are in flight. */
+    private void readMapped(FileChannel file) throws IOException, InterruptedException {
+        long start = file.position();
+        long available = file.size() - start;
+        if (expectedSize >= 0 && available < expectedSize) {
+            throw new EOFException(what + " ended after " + available + " of " + expectedSize + " bytes");
+        }
+        if (expectedSize >= 0 && available > expectedSize) {
+            throw new BlobSizeMismatchException(what + " is longer than its declared size of " + expectedSize + " bytes");
+        }
+        long total = expectedSize >= 0 ? expectedSize : available;
+        MemorySegment whole = MemorySegment.NULL;
+        if (total > 0) {
+            // Unmapped by the garbage collector once no chunk view is left: a chunk still being
+            // hashed or held by a consumer can never touch unmapped memory.
+            whole = file.map(FileChannel.MapMode.READ_ONLY, start, total, Arena.ofAuto());
+        }
+        long index = 0;
+        for (long position = 0; position < total; position += chunkSize, index++) {
+            freeBuffers.take();
+            if (closed) {
+                return;
+            }
+            int length = (int) Math.min(chunkSize, total - position);
+            ByteBuffer view = whole.asSlice(position, length).asByteBuffer();
+            ByteBuffer data = view.duplicate();
+            CompletableFuture<byte[]> hash = CompletableFuture.supplyAsync(() -> sha256(data), HASHERS);
+            ready.put(new Chunk(index, view, length, hash));
+        }
+        ready.put(END);
     }
 
     /** Reads up to {@code want} bytes into the buffer from position 0; fewer only at the end of the source. */

@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -26,6 +25,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -40,6 +44,7 @@ public final class OsImageBuilder {
     /** The chunk size the writer uses. */
     public static final int HASH_CHUNK_SIZE = 1 << 20;
 
+    private static final Base64.Encoder BASE64 = Base64.getEncoder().withoutPadding();
     private static final Pattern VARIANT = Pattern.compile("[a-zA-Z0-9._-]*");
     private static final Pattern TAG = Pattern.compile("[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}");
 
@@ -158,77 +163,117 @@ public final class OsImageBuilder {
     private StoredPayload storeUncompressed(PayloadSource source, long size, OciLayoutWriter writer) throws IOException {
         if (linkMode == LinkMode.COPY) {
             Path temp = writer.newTempBlobName();
-            Hashed hashed;
-            if (FileCloner.tryClone(source.file(), temp)) {
-                // The clone shares the payload's extents; hashing the clone hashes exactly what is stored.
-                hashed = hash(FileChannel.open(temp, StandardOpenOption.READ), size, source, null);
-            } else {
-                try (FileChannel copy = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
-                    hashed = hash(FileChannel.open(source.file(), StandardOpenOption.READ), size, source, copy);
-                }
+            if (!FileCloner.tryClone(source.file(), temp)) {
+                copyFileRange(source.file(), temp, size);
             }
-            writer.commitBlob(temp, hashed.digest());
-            return uncompressed(source, hashed);
+            // Hashing the copy (shared extents after a clone, page cache after a copy) hashes
+            // exactly what is stored, even if the payload file changes meanwhile.
+            StoredPayload stored = hashUncompressed(temp, size, source);
+            writer.commitBlob(temp, stored.layer().digest());
+            return stored;
         }
-        Hashed hashed = hash(FileChannel.open(source.file(), StandardOpenOption.READ), size, source, null);
-        writer.linkBlob(source.file(), hashed.digest(), linkMode == LinkMode.SYMLINK);
-        return uncompressed(source, hashed);
+        StoredPayload stored = hashUncompressed(source.file(), size, source);
+        writer.linkBlob(source.file(), stored.layer().digest(), linkMode == LinkMode.SYMLINK);
+        return stored;
     }
 
-    private static StoredPayload uncompressed(PayloadSource source, Hashed hashed) {
-        return new StoredPayload(
-                new PayloadInfo(source.name(), hashed.size(), HASH_CHUNK_SIZE, hashed.chunkHashes()),
-                Descriptor.of(MediaTypes.PAYLOAD_UNCOMPRESSED, hashed.digest(), hashed.size()));
+    /**
+     * The chunk hashes and the whole-content digest of an uncompressed payload. The whole digest
+     * is one sequential hash; it runs on the hashing pool too, so that it and the chunk hashes
+     * share the cores evenly instead of three threads contending for two.
+     */
+    private StoredPayload hashUncompressed(Path file, long size, PayloadSource source) throws IOException {
+        MessageDigest whole = Digest.newSha256();
+        CompletableFuture<?>[] chain = {CompletableFuture.completedFuture(null)};
+        List<String> hashes = chunkHashes(FileChannel.open(file, StandardOpenOption.READ), size, source,
+                data -> {
+                    chain[0] = ChunkPipeline.onHashersAfter(chain[0], () -> whole.update(data));
+                    return chain[0].thenApply(ignored -> null);
+                });
+        return new StoredPayload(new PayloadInfo(source.name(), size, HASH_CHUNK_SIZE, hashes),
+                Descriptor.of(MediaTypes.PAYLOAD_UNCOMPRESSED, Digest.fromSha256(whole.digest()), size));
+    }
+
+    /** Copies with {@code copy_file_range(2)} (what {@code transferTo} between files is): in the kernel, no user-space copy. */
+    private static void copyFileRange(Path from, Path to, long size) throws IOException {
+        try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
+                FileChannel out = FileChannel.open(to, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
+            long done = 0;
+            while (done < size) {
+                long n = in.transferTo(done, size - done, out);
+                if (n <= 0) {
+                    throw new EOFException("payload " + from + " ended after " + done + " of " + size
+                            + " bytes; was it changed during the build?");
+                }
+                done += n;
+            }
+        }
     }
 
     private StoredPayload storeZstd(PayloadSource source, long size, int level, OciLayoutWriter writer) throws IOException {
         Path temp = writer.newTempBlob();
         DigestingChannel compressed;
-        Hashed hashed;
+        List<String> hashes;
         try (FileChannel file = FileChannel.open(temp, StandardOpenOption.WRITE)) {
             compressed = new DigestingChannel(file);
             try (ZstdFrameChannel zstd = new ZstdFrameChannel(compressed, level, size)) {
-                hashed = hash(FileChannel.open(source.file(), StandardOpenOption.READ), size, source, zstd);
+                hashes = chunkHashes(FileChannel.open(source.file(), StandardOpenOption.READ), size, source, data -> {
+                    while (data.hasRemaining()) {
+                        zstd.write(data);
+                    }
+                    return CompletableFuture.completedFuture(null);
+                });
             }
         }
         Digest digest = compressed.digest();
         writer.commitBlob(temp, digest);
         return new StoredPayload(
-                new PayloadInfo(source.name(), hashed.size(), HASH_CHUNK_SIZE, hashed.chunkHashes()),
+                new PayloadInfo(source.name(), size, HASH_CHUNK_SIZE, hashes),
                 Descriptor.of(MediaTypes.PAYLOAD_ZSTD, digest, compressed.count()));
     }
 
-    /** The uncompressed size, whole-content digest and chunk hashes of a payload. */
-    private record Hashed(long size, Digest digest, List<String> chunkHashes) {
+    /** Receives each chunk's bytes, in order; the returned future completes when it is done with them. */
+    private interface ChunkSink {
+        CompletableFuture<Void> accept(ByteBuffer data) throws IOException;
     }
 
+    /** How many chunks a sink may still be working on while the next ones are handed to it. */
+    private static final int SINK_WINDOW = 3;
+
     /**
-     * Reads a payload once: chunks are hashed on the pool while this thread feeds the whole
-     * content digest and {@code sink} (when not null). The payload must still be {@code size} bytes long.
+     * Reads a payload once, handing each chunk to {@code sink} while the chunk hashes are computed
+     * on the hashing pool; returns the chunk hashes. The payload must be exactly {@code size} bytes.
      */
-    private Hashed hash(ReadableByteChannel in, long size, PayloadSource source, WritableByteChannel sink) throws IOException {
-        MessageDigest whole = Digest.newSha256();
+    private List<String> chunkHashes(ReadableByteChannel in, long size, PayloadSource source, ChunkSink sink) throws IOException {
         List<String> chunkHashes = new ArrayList<>();
-        Base64.Encoder base64 = Base64.getEncoder().withoutPadding();
-        long total = 0;
+        Deque<Map.Entry<ChunkPipeline.Chunk, CompletableFuture<Void>>> window = new ArrayDeque<>();
         try (ChunkPipeline pipeline = new ChunkPipeline(in, HASH_CHUNK_SIZE, size,
                 "payload \"" + source.name() + "\" (" + source.file() + ")")) {
             for (ChunkPipeline.Chunk chunk = pipeline.next(); chunk != null; chunk = pipeline.next()) {
-                whole.update(chunk.data());
-                if (sink != null) {
-                    ByteBuffer data = chunk.data();
-                    while (data.hasRemaining()) {
-                        sink.write(data);
-                    }
+                window.add(Map.entry(chunk, sink.accept(chunk.data())));
+                while (window.size() > SINK_WINDOW) {
+                    finish(window.poll(), pipeline, chunkHashes);
                 }
-                total += chunk.length();
-                chunkHashes.add(base64.encodeToString(chunk.awaitSha256()));
-                pipeline.release(chunk);
-                progress.advance(chunk.length());
+            }
+            while (!window.isEmpty()) {
+                finish(window.poll(), pipeline, chunkHashes);
             }
         } catch (EOFException e) {
             throw new IOException(e.getMessage() + "; was it changed during the build?", e);
         }
-        return new Hashed(total, Digest.fromSha256(whole.digest()), chunkHashes);
+        return chunkHashes;
+    }
+
+    private void finish(Map.Entry<ChunkPipeline.Chunk, CompletableFuture<Void>> entry, ChunkPipeline pipeline,
+            List<String> chunkHashes) throws IOException {
+        ChunkPipeline.Chunk chunk = entry.getKey();
+        try {
+            entry.getValue().join();
+        } catch (CompletionException e) {
+            throw new IOException("payload chunk " + chunk.index() + ": " + e.getCause().getMessage(), e.getCause());
+        }
+        chunkHashes.add(BASE64.encodeToString(chunk.awaitSha256()));
+        pipeline.release(chunk);
+        progress.advance(chunk.length());
     }
 }
