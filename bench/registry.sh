@@ -3,14 +3,13 @@
 # local distribution registry (docker-registry on loopback). Prints each run, the medians side by
 # side and the ratio skopeo/osimg (above 1: osimg is faster).
 #
-# Usage: bench/registry.sh            (build osimg first: mvn -q -B -o package -DskipTests)
+# Usage: bench/registry.sh            (runs osimg through ./osimg, as users do; it builds itself)
 # Env:   RUNS (default 3), WORK (default /dev/shm/osimg-bench-registry: tmpfs, so the tools are
 #        measured rather than the disk), SIZE_MIB (default 1024), PORT (default 5123).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JAVA=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
-JAR=$ROOT/osimg-cli/target/osimg-cli.jar
 RUNS=${RUNS:-3}
 WORK=${WORK:-/dev/shm/osimg-bench-registry}
 SIZE_MIB=${SIZE_MIB:-1024}
@@ -20,9 +19,8 @@ HOST=127.0.0.1:$PORT
 for tool in "$JAVA" /usr/bin/docker-registry /usr/bin/skopeo; do
   [ -x "$tool" ] || { echo "missing $tool" >&2; exit 1; }
 done
-[ -f "$JAR" ] || { echo "build osimg first: mvn -q -B -o package -DskipTests" >&2; exit 1; }
 
-osimg() { "$JAVA" -jar "$JAR" "$@"; }
+osimg() { "$ROOT/osimg" "$@"; }
 now() { date +%s.%N; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
@@ -60,7 +58,7 @@ head -c 8M /dev/urandom > "$WORK/kernel.efi"
 osimg build -q -o "$WORK/img-none" --compression none -p kernel.efi="$WORK/kernel.efi" -p system="$WORK/system" --tag v1 > /dev/null
 osimg build -q -o "$WORK/img-zstd" --compression zstd:3 -p kernel.efi="$WORK/kernel.efi" -p system="$WORK/system" --tag v1 > /dev/null
 rm "$WORK/system"
-echo "osimg: $("$JAVA" -jar "$JAR" --version | head -1); $(skopeo --version); $(docker-registry --version)"
+echo "osimg: $(osimg --version | head -1); $(skopeo --version); $(docker-registry --version)"
 
 declare -A RESULT
 for variant in none zstd; do

@@ -3,6 +3,7 @@ package dev.osimg.osimage;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import dev.osimg.blob.Blob;
 import dev.osimg.blob.InputStreamChannel;
+import dev.osimg.blob.Progress;
 import dev.osimg.oci.Descriptor;
 import dev.osimg.oci.MediaTypes;
 import dev.osimg.oci.OciImage;
@@ -64,6 +65,18 @@ public final class Payload {
             stored.close();
             throw e;
         }
+    }
+
+    /** Reads and verifies every chunk without copying it anywhere, reporting progress; returns the size. */
+    public long verify(Progress progress) throws IOException {
+        long total = 0;
+        try (VerifiedPayloadInputStream in = openVerified()) {
+            for (long n = in.skip(Long.MAX_VALUE); n > 0; n = in.skip(Long.MAX_VALUE)) {
+                total += n;
+                progress.advance(n);
+            }
+        }
+        return total;
     }
 
     /**

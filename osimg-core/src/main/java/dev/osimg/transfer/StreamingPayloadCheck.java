@@ -2,6 +2,7 @@ package dev.osimg.transfer;
 
 import dev.osimg.blob.Blob;
 import dev.osimg.blob.BytesBlob;
+import dev.osimg.blob.Progress;
 import dev.osimg.oci.BlobTap;
 import dev.osimg.oci.Descriptor;
 import dev.osimg.oci.Digest;
@@ -15,7 +16,6 @@ import dev.osimg.osimage.Payload;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -97,9 +97,7 @@ final class StreamingPayloadCheck implements BlobTap, LayoutSink.StagedCheck {
                 BlobPipe pipe = new BlobPipe();
                 pipes.put(descriptor.digest(), pipe);
                 FutureTask<Void> task = new FutureTask<>(() -> {
-                    try (InputStream in = payload.openVerified()) {
-                        in.transferTo(OutputStream.nullOutputStream());
-                    }
+                    payload.verify(Progress.NONE);
                     return null;
                 });
                 checks.put(payload.name(), task);
@@ -134,9 +132,7 @@ final class StreamingPayloadCheck implements BlobTap, LayoutSink.StagedCheck {
         if (!unchecked.isEmpty()) {
             for (Payload payload : OsImage.read(staged).payloads()) {
                 if (unchecked.contains(payload.name())) {
-                    try (InputStream in = payload.openVerified()) {
-                        in.transferTo(OutputStream.nullOutputStream());
-                    }
+                    payload.verify(Progress.NONE);
                 }
             }
         }
