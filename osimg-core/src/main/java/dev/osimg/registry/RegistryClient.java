@@ -11,20 +11,32 @@ import java.util.List;
  * and cached tokens; close it when done.
  */
 public final class RegistryClient implements AutoCloseable {
-    private final RegistryHttp http;
+    private final RegistryOptions options;
+    private RegistryHttp http;
 
-    public RegistryClient(RegistryOptions options) throws IOException {
-        this.http = new RegistryHttp(options);
+    public RegistryClient(RegistryOptions options) {
+        this.options = options;
     }
 
     /** The options in force. */
     public RegistryOptions options() {
-        return http.options();
+        return options;
     }
 
     /** A repository of a registry. */
-    public RegistryRepository repository(String host, String name) {
-        return new RegistryRepository(http, host, name);
+    public RegistryRepository repository(String host, String name) throws IOException {
+        return new RegistryRepository(http(), host, name);
+    }
+
+    /**
+     * The HTTP layer, set up on first use: trust stores and HTTP clients take a few hundred
+     * milliseconds to load, which commands that only touch layout directories never need.
+     */
+    private synchronized RegistryHttp http() throws IOException {
+        if (http == null) {
+            http = new RegistryHttp(options);
+        }
+        return http;
     }
 
     /**
@@ -65,7 +77,9 @@ public final class RegistryClient implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        http.close();
+    public synchronized void close() {
+        if (http != null) {
+            http.close();
+        }
     }
 }

@@ -19,7 +19,7 @@ public final class RegistrySink implements dev.osimg.oci.ImageSink {
     private final ImageReference.Registry reference;
     private final RegistryRepository repository;
 
-    public RegistrySink(RegistryClient client, ImageReference.Registry reference) {
+    public RegistrySink(RegistryClient client, ImageReference.Registry reference) throws IOException {
         this.reference = reference;
         this.repository = client.repository(reference.host(), reference.repository());
     }
