@@ -1,5 +1,8 @@
 package dev.osimg.oci;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.osimg.json.GoCompatibleJson;
+import java.io.IOException;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -23,6 +26,15 @@ public record Manifest(
     public Manifest {
         layers = layers == null ? null : List.copyOf(layers);
         annotations = Collections.unmodifiableSortedMap(new TreeMap<>(annotations == null ? Map.of() : annotations));
+    }
+
+    /** Parses manifest bytes; {@code what} names them in the error (location and digest). */
+    public static Manifest parse(byte[] bytes, String what) throws IOException {
+        try {
+            return GoCompatibleJson.mapper().readValue(bytes, Manifest.class);
+        } catch (JsonProcessingException e) {
+            throw new IOException(what + " is not valid JSON for an image manifest: " + e.getOriginalMessage(), e);
+        }
     }
 
     /** A schema-2 image manifest of the given artifact type, config and layers. */

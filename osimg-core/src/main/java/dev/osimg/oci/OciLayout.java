@@ -92,13 +92,7 @@ public final class OciLayout {
         String manifestWhat = location + ": manifest " + chosen.digest();
         SmallBlobs.checkDocumentSize(chosen, manifestWhat);
         byte[] manifestBytes = SmallBlobs.readVerified(blob(chosen), chosen, manifestWhat);
-        Manifest manifest;
-        try {
-            manifest = GoCompatibleJson.mapper().readValue(manifestBytes, Manifest.class);
-        } catch (JsonProcessingException e) {
-            throw new IOException(location + ": manifest " + chosen.digest() + " is not valid JSON for an image manifest: "
-                    + e.getOriginalMessage(), e);
-        }
+        Manifest manifest = Manifest.parse(manifestBytes, manifestWhat);
         return new LayoutImage(location, chosen.digest(), manifestBytes, manifest);
     }
 

@@ -1,9 +1,7 @@
 package dev.osimg.registry;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.osimg.blob.Blob;
 import dev.osimg.blob.DigestMismatchException;
-import dev.osimg.json.GoCompatibleJson;
 import dev.osimg.oci.Descriptor;
 import dev.osimg.oci.Digest;
 import dev.osimg.oci.ImageReference;
@@ -51,13 +49,7 @@ public final class RegistryImage implements OciImage {
             throw new IOException(location + " names an image index (" + fetched.mediaType()
                     + "), not an image manifest; osimg reads OS image manifests only");
         }
-        Manifest manifest;
-        try {
-            manifest = GoCompatibleJson.mapper().readValue(fetched.bytes(), Manifest.class);
-        } catch (JsonProcessingException e) {
-            throw new IOException(location + ": manifest " + fetched.digest() + " is not valid JSON for an image manifest: "
-                    + e.getOriginalMessage(), e);
-        }
+        Manifest manifest = Manifest.parse(fetched.bytes(), location + ": manifest " + fetched.digest());
         return new RegistryImage(reference, repository, origin, fetched.bytes(), fetched.digest(), manifest);
     }
 
