@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.List;
@@ -14,8 +13,7 @@ import java.util.List;
 /**
  * The uncompressed content of a payload, released chunk by chunk only after each chunk's
  * SHA-256 matched the config. Chunks are hashed on all cores ahead of the reader; {@link #skip}
- * verifies without copying, {@link #transferTo(WritableByteChannel)} writes straight from the
- * chunk buffers.
+ * verifies without copying.
  */
 public final class VerifiedPayloadInputStream extends InputStream {
     private static final int COPY_PIECE = 64 << 10;
@@ -77,18 +75,6 @@ public final class VerifiedPayloadInputStream extends InputStream {
             remaining.get(piece, 0, n);
             out.write(piece, 0, n);
             total += n;
-        }
-        return total;
-    }
-
-    /** Writes the rest of the payload to a channel, straight from the verified chunk buffers. */
-    public long transferTo(WritableByteChannel out) throws IOException {
-        long total = 0;
-        while (ensureChunk()) {
-            total += remaining.remaining();
-            while (remaining.hasRemaining()) {
-                out.write(remaining);
-            }
         }
         return total;
     }
