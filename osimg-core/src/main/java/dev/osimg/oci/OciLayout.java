@@ -110,7 +110,7 @@ public final class OciLayout {
         }
         if (actual != descriptor.size()) {
             throw new IOException("blob " + descriptor.digest() + " in oci:" + dir + " is " + actual
-                    + " bytes, its descriptor says " + descriptor.size());
+                    + " bytes, its descriptor says " + descriptor.size() + "; the layout is damaged: pull or build it again");
         }
         return new FileBlob(path, actual);
     }

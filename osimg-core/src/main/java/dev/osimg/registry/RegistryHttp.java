@@ -299,6 +299,7 @@ public final class RegistryHttp implements AutoCloseable {
         String name = e.getClass().getSimpleName();
         return switch (e) {
             case java.net.ConnectException c -> "connection refused" + (c.getMessage() == null ? "" : " (" + c.getMessage() + ")");
+            case java.net.UnknownHostException u -> "unknown host " + u.getMessage() + ": check the registry name and DNS";
             case java.net.http.HttpTimeoutException t -> "timed out";
             default -> e.getMessage() == null ? name : e.getMessage();
         };

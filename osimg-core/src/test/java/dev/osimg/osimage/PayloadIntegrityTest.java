@@ -83,7 +83,8 @@ class PayloadIntegrityTest {
         Payload payload = TestLayouts.read(layout).payload("system");
         assertThatThrownBy(payload::openVerified)
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("is 1048581 bytes, its descriptor says 2097152");
+                .hasMessageContaining("is 1048581 bytes, its descriptor says 2097152")
+                .hasMessageContaining("pull or build it again");
     }
 
     @Test
