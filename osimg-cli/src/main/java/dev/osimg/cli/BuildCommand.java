@@ -11,7 +11,7 @@ import dev.osimg.osimage.PayloadInfo;
 import dev.osimg.osimage.ProductInfo;
 import dev.osimg.oci.ImageReference;
 import dev.osimg.oci.ImageSink;
-import dev.osimg.oci.ImageSources;
+import dev.osimg.transfer.ImageSources;
 import dev.osimg.oci.OciImage;
 import dev.osimg.registry.RegistryClient;
 import dev.osimg.transfer.ImageCopy;

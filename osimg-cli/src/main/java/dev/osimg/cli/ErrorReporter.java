@@ -1,7 +1,7 @@
 package dev.osimg.cli;
 
 import dev.osimg.blob.DigestMismatchException;
-import dev.osimg.oci.InvalidDigestException;
+import dev.osimg.digest.InvalidDigestException;
 import dev.osimg.osimage.OsImageFormatException;
 import dev.osimg.osimage.PayloadVerificationException;
 import java.nio.file.AccessDeniedException;

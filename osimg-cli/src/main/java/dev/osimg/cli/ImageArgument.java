@@ -1,7 +1,7 @@
 package dev.osimg.cli;
 
 import dev.osimg.oci.ImageReference;
-import dev.osimg.oci.ImageSources;
+import dev.osimg.transfer.ImageSources;
 import dev.osimg.osimage.OsImage;
 import dev.osimg.registry.RegistryClient;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.osimg.cli;
 
-import dev.osimg.registry.RegistryServer;
+import dev.osimg.serve.RegistryServer;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

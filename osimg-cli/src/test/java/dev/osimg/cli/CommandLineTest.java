@@ -131,7 +131,7 @@ class CommandLineTest {
         Files.writeString(dir.resolve("notos/oci-layout"), "{\"imageLayoutVersion\": \"1.0.0\"}");
         byte[] manifest = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\",\"size\":0},\"layers\":[]}"
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        String hex = dev.osimg.oci.Digest.of(manifest).hex();
+        String hex = dev.osimg.digest.Digest.of(manifest).hex();
         Files.write(notOs.resolve(hex), manifest);
         Files.writeString(dir.resolve("notos/index.json"), "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
                 + "\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:" + hex + "\",\"size\":" + manifest.length + "}]}");

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.osimg.blob.DigestingInputStream;
 import dev.osimg.oci.Descriptor;
-import dev.osimg.oci.Digest;
+import dev.osimg.digest.Digest;
 import dev.osimg.oci.ImageReference;
 import dev.osimg.oci.OciLayout;
 import dev.osimg.osimage.BuildResult;
@@ -92,7 +92,7 @@ class ServeCommandTest {
     @Test
     void pullOfAMissingTagFailsNamingRepositoryAndTagAndLeavesNothing() throws Exception {
         BuildResult built = buildImage(tmp.resolve("src"), 1 << 20);
-        try (var server = dev.osimg.registry.RegistryServer.start(new java.net.InetSocketAddress("127.0.0.1", 0),
+        try (var server = dev.osimg.serve.RegistryServer.start(new java.net.InetSocketAddress("127.0.0.1", 0),
                 java.util.Map.of("os/small", built.layout()))) {
             String host = "127.0.0.1:" + server.address().getPort();
             ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -1,6 +1,6 @@
 package dev.osimg.blob;
 
-import dev.osimg.oci.Digest;
+import dev.osimg.digest.Digest;
 import java.io.IOException;
 
 /** Content whose SHA-256 is not the digest it was addressed by. */

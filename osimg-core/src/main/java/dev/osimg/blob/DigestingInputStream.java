@@ -1,6 +1,6 @@
 package dev.osimg.blob;
 
-import dev.osimg.oci.Digest;
+import dev.osimg.digest.Digest;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,7 @@
 package dev.osimg.oci;
 
+import dev.osimg.digest.Digest;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;

@@ -1,5 +1,7 @@
 package dev.osimg.oci;
 
+import dev.osimg.digest.Digest;
+
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 

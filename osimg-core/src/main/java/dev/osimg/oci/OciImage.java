@@ -1,5 +1,7 @@
 package dev.osimg.oci;
 
+import dev.osimg.digest.Digest;
+
 import dev.osimg.blob.Blob;
 import java.io.IOException;
 

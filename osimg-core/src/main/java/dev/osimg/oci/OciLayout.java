@@ -1,5 +1,7 @@
 package dev.osimg.oci;
 
+import dev.osimg.digest.Digest;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.osimg.blob.Blob;
 import dev.osimg.blob.FileBlob;

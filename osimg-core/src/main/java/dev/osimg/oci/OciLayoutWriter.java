@@ -1,5 +1,7 @@
 package dev.osimg.oci;
 
+import dev.osimg.digest.Digest;
+
 import dev.osimg.json.GoCompatibleJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -7,7 +7,7 @@ import dev.osimg.blob.ZstdFrameChannel;
 import dev.osimg.json.GoCompatibleJson;
 import dev.osimg.linux.FileCloner;
 import dev.osimg.oci.Descriptor;
-import dev.osimg.oci.Digest;
+import dev.osimg.digest.Digest;
 import dev.osimg.oci.Manifest;
 import dev.osimg.oci.MediaTypes;
 import dev.osimg.oci.OciLayoutWriter;

@@ -3,7 +3,7 @@ package dev.osimg.registry;
 import dev.osimg.blob.Blob;
 import dev.osimg.blob.DigestMismatchException;
 import dev.osimg.oci.Descriptor;
-import dev.osimg.oci.Digest;
+import dev.osimg.digest.Digest;
 import dev.osimg.oci.ImageReference;
 import dev.osimg.oci.Manifest;
 import dev.osimg.oci.MediaTypes;

@@ -3,7 +3,7 @@ package dev.osimg.registry;
 import dev.osimg.blob.Blob;
 import dev.osimg.blob.ExactLengthInputStream;
 import dev.osimg.oci.Descriptor;
-import dev.osimg.oci.Digest;
+import dev.osimg.digest.Digest;
 import dev.osimg.oci.MediaTypes;
 import dev.osimg.oci.SmallBlobs;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import dev.osimg.blob.Blob;
 import dev.osimg.blob.DigestMismatchException;
 import dev.osimg.blob.Progress;
 import dev.osimg.oci.Descriptor;
-import dev.osimg.oci.Digest;
+import dev.osimg.digest.Digest;
 import dev.osimg.oci.ImageReference;
 import dev.osimg.oci.MediaTypes;
 import dev.osimg.oci.OciImage;

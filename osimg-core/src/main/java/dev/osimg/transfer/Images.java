@@ -2,7 +2,7 @@ package dev.osimg.transfer;
 
 import dev.osimg.oci.ImageReference;
 import dev.osimg.oci.ImageSink;
-import dev.osimg.oci.ImageSources;
+import dev.osimg.transfer.ImageSources;
 import dev.osimg.oci.LayoutSink;
 import dev.osimg.oci.BlobTap;
 import dev.osimg.oci.OciImage;

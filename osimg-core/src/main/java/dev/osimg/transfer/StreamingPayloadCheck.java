@@ -5,7 +5,7 @@ import dev.osimg.blob.BytesBlob;
 import dev.osimg.blob.Progress;
 import dev.osimg.oci.BlobTap;
 import dev.osimg.oci.Descriptor;
-import dev.osimg.oci.Digest;
+import dev.osimg.digest.Digest;
 import dev.osimg.oci.LayoutSink;
 import dev.osimg.oci.Manifest;
 import dev.osimg.oci.MediaTypes;

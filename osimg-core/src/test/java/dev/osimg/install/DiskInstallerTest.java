@@ -10,7 +10,7 @@ import dev.osimg.disk.DiskSpaceException;
 import dev.osimg.disk.Gpt;
 import dev.osimg.disk.GptException;
 import dev.osimg.disk.ImageFileDevice;
-import dev.osimg.oci.Digest;
+import dev.osimg.digest.Digest;
 import dev.osimg.oci.OciLayout;
 import dev.osimg.osimage.Compression;
 import dev.osimg.osimage.OsImage;

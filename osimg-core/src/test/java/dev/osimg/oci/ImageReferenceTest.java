@@ -1,5 +1,8 @@
 package dev.osimg.oci;
 
+import dev.osimg.digest.Digest;
+import dev.osimg.digest.InvalidDigestException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -2,7 +2,7 @@ package dev.osimg.osimage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.osimg.oci.Digest;
+import dev.osimg.digest.Digest;
 import dev.osimg.oci.OciLayout;
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,7 +3,7 @@ package dev.osimg.osimage;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.osimg.json.GoCompatibleJson;
 import dev.osimg.oci.Descriptor;
-import dev.osimg.oci.Digest;
+import dev.osimg.digest.Digest;
 import dev.osimg.oci.Index;
 import dev.osimg.oci.MediaTypes;
 import dev.osimg.oci.OciLayout;

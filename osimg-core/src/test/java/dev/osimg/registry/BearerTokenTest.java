@@ -3,7 +3,7 @@ package dev.osimg.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.osimg.oci.Digest;
+import dev.osimg.digest.Digest;
 import dev.osimg.oci.OciLayout;
 import dev.osimg.osimage.BuildResult;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.osimg.blob.Progress;
-import dev.osimg.oci.Digest;
+import dev.osimg.digest.Digest;
 import dev.osimg.oci.ImageReference;
 import dev.osimg.oci.ImageSink;
 import dev.osimg.oci.OciLayout;

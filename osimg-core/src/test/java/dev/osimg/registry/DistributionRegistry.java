@@ -13,7 +13,7 @@ import java.time.Instant;
  * The real CNCF distribution registry ({@code /usr/bin/docker-registry}, Debian package
  * docker-registry) started for a test on a free loopback port with its own config and storage.
  */
-final class DistributionRegistry implements AutoCloseable {
+public final class DistributionRegistry implements AutoCloseable {
     static final Path BINARY = Path.of("/usr/bin/docker-registry");
 
     private final Process process;
@@ -27,7 +27,7 @@ final class DistributionRegistry implements AutoCloseable {
     }
 
     /** Starts a registry; {@code authSection} is the YAML under {@code auth:} (or null for none). */
-    static DistributionRegistry start(Path dir, String authSection) throws IOException, InterruptedException {
+    public static DistributionRegistry start(Path dir, String authSection) throws IOException, InterruptedException {
         require(BINARY, "docker-registry (Debian package docker-registry)");
         int port = freePort();
         Path storage = Files.createDirectories(dir.resolve("storage"));
@@ -57,7 +57,7 @@ final class DistributionRegistry implements AutoCloseable {
     }
 
     /** {@code 127.0.0.1:PORT}. */
-    String host() {
+    public String host() {
         return "127.0.0.1:" + port;
     }
 
@@ -88,7 +88,7 @@ final class DistributionRegistry implements AutoCloseable {
         throw new IOException("docker-registry did not answer on " + host() + " within 20 s: " + Files.readString(log));
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }

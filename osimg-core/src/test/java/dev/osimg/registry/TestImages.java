@@ -12,12 +12,12 @@ import java.util.List;
 import java.util.Random;
 
 /** Small OS images built for tests: pseudo-random payloads, so every byte matters to the digests. */
-final class TestImages {
+public final class TestImages {
     private TestImages() {
     }
 
     /** Builds an uncompressed OS image with a kernel and a system payload of the given sizes, tagged {@code v1}. */
-    static BuildResult build(Path dir, long kernelSize, long systemSize, long seed) throws IOException {
+    public static BuildResult build(Path dir, long kernelSize, long systemSize, long seed) throws IOException {
         Files.createDirectories(dir);
         Path kernel = dir.resolve("kernel.efi");
         Path system = dir.resolve("system");

@@ -1,11 +1,11 @@
-package dev.osimg.registry;
+package dev.osimg.serve;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.osimg.oci.Descriptor;
-import dev.osimg.oci.Digest;
+import dev.osimg.digest.Digest;
 import dev.osimg.oci.ImageReference;
-import dev.osimg.oci.InvalidDigestException;
+import dev.osimg.digest.InvalidDigestException;
 import dev.osimg.oci.MediaTypes;
 import dev.osimg.oci.OciLayout;
 import java.io.IOException;

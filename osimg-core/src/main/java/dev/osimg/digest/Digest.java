@@ -1,4 +1,4 @@
-package dev.osimg.oci;
+package dev.osimg.digest;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;

@@ -1,4 +1,8 @@
-package dev.osimg.oci;
+package dev.osimg.transfer;
+
+import dev.osimg.oci.ImageReference;
+import dev.osimg.oci.OciImage;
+import dev.osimg.oci.OciLayout;
 
 import dev.osimg.registry.RegistryClient;
 import dev.osimg.registry.RegistryOptions;

@@ -1,4 +1,4 @@
-package dev.osimg.oci;
+package dev.osimg.digest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.osimg.oci;
+package dev.osimg.digest;
 
 /** A digest string that is not {@code sha256:} plus 64 lowercase hex digits. */
 public final class InvalidDigestException extends IllegalArgumentException {

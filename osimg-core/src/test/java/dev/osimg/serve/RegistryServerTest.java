@@ -1,4 +1,11 @@
-package dev.osimg.registry;
+package dev.osimg.serve;
+
+import dev.osimg.registry.TestImages;
+import dev.osimg.registry.DistributionRegistry;
+import dev.osimg.registry.RegistryClient;
+import dev.osimg.registry.RegistryImage;
+import dev.osimg.registry.RegistryNotFoundException;
+import dev.osimg.registry.RegistryOptions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
