@@ -53,6 +53,12 @@ public final class Libc {
     public static final int EOPNOTSUPP = 95;
     /** errno: device or resource busy. */
     public static final int EBUSY = 16;
+    /** {@code errno} ENXIO: no data or hole at or after the offset given to {@code lseek}. */
+    public static final int ENXIO = 6;
+    /** {@code lseek} whence: the next offset holding data. */
+    public static final int SEEK_DATA = 3;
+    /** {@code lseek} whence: the next hole (the end of the file counts as one). */
+    public static final int SEEK_HOLE = 4;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
@@ -74,6 +80,9 @@ public final class Libc {
     private static final MethodHandle FALLOCATE = handle("fallocate",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
                     ValueLayout.JAVA_LONG), CAPTURE_ERRNO);
+    private static final MethodHandle LSEEK = handle("lseek",
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT),
+            CAPTURE_ERRNO);
     private static final MethodHandle STRERROR = handle("strerror",
             FunctionDescriptor.of(ValueLayout.ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(256, ValueLayout.JAVA_BYTE)),
                     ValueLayout.JAVA_INT));
@@ -189,6 +198,26 @@ public final class Libc {
             int rc = (int) FALLOCATE.invokeExact(state, fd, mode, offset, length);
             return rc < 0 ? errno(state) : 0;
         } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** {@code lseek(fd, offset, whence)}: the new offset, or -1 when errno is ENXIO (no data or hole past offset). */
+    public static long lseek(int fd, long offset, int whence) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            long rc = (long) LSEEK.invokeExact(state, fd, offset, whence);
+            if (rc < 0) {
+                int errno = errno(state);
+                if (errno == ENXIO) {
+                    return -1;
+                }
+                throw failure("lseek", errno);
+            }
+            return rc;
+        } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
