@@ -69,7 +69,7 @@ final class AcceleratorProbe {
             }
             String said = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines()
                     .filter(l -> !l.contains("warning:")).filter(l -> !l.isBlank()).findFirst().orElse("");
-            return Optional.of("QEMU could not run a guest with " + accelerator.name() + " ("
+            return Optional.of("a test guest failed under " + accelerator.name() + " ("
                     + (exited ? "exit status " + p.exitValue() : "no progress in " + TIMEOUT_MILLIS / 1000 + " s")
                     + (said.isEmpty() ? "" : ": " + said.strip()) + ")");
         } catch (InterruptedException e) {

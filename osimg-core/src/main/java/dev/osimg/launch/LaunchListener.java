@@ -10,6 +10,10 @@ public interface LaunchListener {
     default void notice(String message) {
     }
 
+    /** The disks are built ({@code disksBuiltNanos} after the start) and the VMs are being started with {@code accelerator}. */
+    default void starting(Accelerator accelerator, long disksBuiltNanos) {
+    }
+
     /** Bytes node {@code node} (1-based) wrote to its serial console, as they come. */
     default void serialData(int node, byte[] data, int length) {
     }

@@ -118,9 +118,10 @@ public final class Launcher {
             } else {
                 problem = LaunchDisks.awaitValue(kvmProblem);
                 accelerator = problem.isEmpty() ? Accelerator.KVM : Accelerator.TCG;
-                problem.ifPresent(p -> listener.notice("KVM is not usable here (" + p + "); using TCG software emulation"
-                        + " with -cpu max, which is much slower"));
+                problem.ifPresent(p -> listener.notice("KVM is not usable here: " + p + "; using TCG software emulation"
+                        + " (-cpu max), which is much slower"));
             }
+            listener.starting(accelerator, disksBuilt - origin);
             startNodes(arch, qemu, firmware, accelerator, swtpm, dirs, diskReady);
             LaunchResult.Outcome outcome = await(origin);
             List<NodeResult> results = stopAndReport(origin);
