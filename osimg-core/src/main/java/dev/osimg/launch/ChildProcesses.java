@@ -17,10 +17,13 @@ import java.util.concurrent.TimeUnit;
  * <p>Where util-linux's {@code setpriv} is installed, each process is started under
  * {@code setpriv --pdeathsig KILL}: the kernel kills it when its parent thread dies, which covers even a
  * {@code SIGKILL} of the JVM, where no shutdown hook runs. That signal follows the thread that forked, not the
- * process, so every process is forked by one daemon thread that lives as long as the JVM.
+ * process, so every process is forked by one daemon thread that lives as long as the JVM. Under util-linux's
+ * {@code setsid} each also gets a session of its own, so a Ctrl-C in the terminal reaches only the JVM, which
+ * then stops its VMs in order (each QEMU before its TPM).
  */
 final class ChildProcesses {
     private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
     private static final ExecutorService SPAWNER = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "osimg-launch-spawner");
         t.setDaemon(true);
@@ -32,11 +35,16 @@ final class ChildProcesses {
 
     /** Starts {@code builder}'s command, tied to this JVM's life where the system allows it. */
     static Process start(ProcessBuilder builder) throws IOException {
+        List<String> command = new ArrayList<>();
         if (Files.isExecutable(SETPRIV)) {
-            List<String> command = new ArrayList<>(List.of(SETPRIV.toString(), "--pdeathsig", "KILL", "--"));
-            command.addAll(builder.command());
-            builder.command(command);
+            command.addAll(List.of(SETPRIV.toString(), "--pdeathsig", "KILL", "--"));
         }
+        // The child is no process group leader, so setsid execs the program itself rather than forking it.
+        if (Files.isExecutable(SETSID)) {
+            command.addAll(List.of(SETSID.toString(), "--"));
+        }
+        command.addAll(builder.command());
+        builder.command(command);
         Future<Process> started = SPAWNER.submit(builder::start);
         // Starting takes milliseconds: wait for it even when interrupted, so no started process goes untracked.
         boolean interrupted = false;
