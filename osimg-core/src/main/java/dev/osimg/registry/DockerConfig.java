@@ -49,7 +49,7 @@ public final class DockerConfig implements CredentialSource {
             }
             return new DockerConfig(file, root);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IOException(file + " is not valid JSON: " + e.getOriginalMessage(), e);
+            throw new IOException(file + " is not a valid Docker config: " + dev.osimg.json.JsonProblem.describe(e), e);
         }
     }
 
