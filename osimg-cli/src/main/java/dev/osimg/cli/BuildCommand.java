@@ -92,6 +92,11 @@ final class BuildCommand implements Callable<Integer> {
             description = "How payloads are stored (default: ${DEFAULT-VALUE}). none allows clone-fast installs.")
     String compression;
 
+    @Option(names = "--seekable",
+            description = "With zstd: one frame per 1 MiB hash chunk plus a seek table, so that updates can fetch "
+                    + "single chunks (delta updates); still one zstd stream for any decoder.")
+    boolean seekable;
+
     @Option(names = "--link", paramLabel = "copy|hardlink|symlink", defaultValue = "copy",
             description = "With --compression none: copy payloads (a reflink where the filesystem can), "
                     + "or link them (default: ${DEFAULT-VALUE}).")
@@ -110,7 +115,7 @@ final class BuildCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         OsImageBuilder builder = new OsImageBuilder()
                 .productInfo(productInfo())
-                .compression(Compression.parse(compression))
+                .compression(compression())
                 .linkMode(parseLink(link))
                 .tag(tag)
                 .progress(ConsoleProgress.forTerminal(quiet || json));
@@ -238,6 +243,17 @@ final class BuildCommand implements Callable<Integer> {
                 commitDate != null ? commitDate : base.commitDate(),
                 buildTreeDirty != null ? buildTreeDirty : base.buildTreeDirty(),
                 comps);
+    }
+
+    private Compression compression() {
+        Compression parsed = Compression.parse(compression);
+        if (!seekable) {
+            return parsed;
+        }
+        if (!(parsed instanceof Compression.Zstd zstd)) {
+            throw new IllegalArgumentException("--seekable needs zstd compression (--compression zstd[:LEVEL]), got \"" + compression + "\"");
+        }
+        return zstd.asSeekable();
     }
 
     private static LinkMode parseLink(String text) {

@@ -6,12 +6,26 @@ public sealed interface Compression {
     record None() implements Compression {
     }
 
-    /** One zstd frame per payload at the given level. */
-    record Zstd(int level) implements Compression {
+    /**
+     * zstd at the given level: one frame per payload (what the reference writer produces), or,
+     * when {@code seekable}, one frame per hash chunk plus a seek table, so that chunks can be
+     * fetched and decoded one by one (delta updates).
+     */
+    record Zstd(int level, boolean seekable) implements Compression {
         public Zstd {
             if (level < 1 || level > 22) {
                 throw new IllegalArgumentException("zstd level must be between 1 and 22, got " + level);
             }
+        }
+
+        /** One frame per payload. */
+        public Zstd(int level) {
+            this(level, false);
+        }
+
+        /** The same level, seekable. */
+        public Zstd asSeekable() {
+            return new Zstd(level, true);
         }
     }
 
