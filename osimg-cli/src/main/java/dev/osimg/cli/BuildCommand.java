@@ -89,13 +89,14 @@ final class BuildCommand implements Callable<Integer> {
     List<String> components;
 
     @Option(names = "--compression", paramLabel = "none|zstd[:LEVEL]", defaultValue = "zstd:3",
-            description = "How payloads are stored (default: ${DEFAULT-VALUE}). none allows clone-fast installs.")
+            description = "How payloads are stored (default: ${DEFAULT-VALUE}, seekable). none allows clone-fast installs.")
     String compression;
 
-    @Option(names = "--seekable",
-            description = "With zstd: one frame per 1 MiB hash chunk plus a seek table, so that updates can fetch "
-                    + "single chunks (delta updates); still one zstd stream for any decoder.")
-    boolean seekable;
+    @Option(names = "--seekable", negatable = true,
+            description = "With zstd (the default): one frame per 1 MiB hash chunk plus a seek table, so that delta updates "
+                    + "fetch single chunks; still one zstd stream for any decoder. --no-seekable writes one frame per payload, "
+                    + "byte for byte what the reference writer produces.")
+    Boolean seekable;
 
     @Option(names = "--link", paramLabel = "copy|hardlink|symlink", defaultValue = "copy",
             description = "With --compression none: copy payloads (a reflink where the filesystem can), "
@@ -247,13 +248,14 @@ final class BuildCommand implements Callable<Integer> {
 
     private Compression compression() {
         Compression parsed = Compression.parse(compression);
-        if (!seekable) {
+        if (!(parsed instanceof Compression.Zstd zstd)) {
+            if (Boolean.TRUE.equals(seekable)) {
+                throw new IllegalArgumentException("--seekable needs zstd compression (--compression zstd[:LEVEL]), got \""
+                        + compression + "\"");
+            }
             return parsed;
         }
-        if (!(parsed instanceof Compression.Zstd zstd)) {
-            throw new IllegalArgumentException("--seekable needs zstd compression (--compression zstd[:LEVEL]), got \"" + compression + "\"");
-        }
-        return zstd.asSeekable();
+        return Boolean.FALSE.equals(seekable) ? zstd : zstd.asSeekable();
     }
 
     private static LinkMode parseLink(String text) {

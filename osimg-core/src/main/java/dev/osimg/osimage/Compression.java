@@ -29,16 +29,16 @@ public sealed interface Compression {
         }
     }
 
-    /** The default: zstd level 3. */
-    Compression DEFAULT = new Zstd(3);
+    /** The default: zstd level 3, seekable (see docs/benchmarks.md for what that costs). */
+    Compression DEFAULT = new Zstd(3, true);
 
-    /** Parses {@code none}, {@code zstd} or {@code zstd:LEVEL}. */
+    /** Parses {@code none}, {@code zstd} or {@code zstd:LEVEL} (one frame; {@link Zstd#asSeekable} makes it seekable). */
     static Compression parse(String text) {
         if (text.equals("none")) {
             return new None();
         }
         if (text.equals("zstd")) {
-            return DEFAULT;
+            return new Zstd(3);
         }
         if (text.startsWith("zstd:")) {
             String level = text.substring(5);
