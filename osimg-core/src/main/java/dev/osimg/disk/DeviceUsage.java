@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Finds out whether a path is a block device and what uses it (mounts, holders such as LVM or RAID). */
 public final class DeviceUsage {
@@ -74,6 +75,34 @@ public final class DeviceUsage {
             }
         }
         return users;
+    }
+
+    /** Where partition {@code number} of the disk {@code device} is mounted (its first mount), when it is. */
+    public Optional<Path> partitionMountPoint(Path device, int number) throws IOException {
+        long rdev = (Long) Files.getAttribute(device, "unix:rdev");
+        Path sys = sysBlock.resolve(major(rdev) + ":" + minor(rdev));
+        if (!Files.isDirectory(sys)) {
+            return Optional.empty();
+        }
+        String id = null;
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(sys.toRealPath())) {
+            for (Path child : children) {
+                Path partition = child.resolve("partition");
+                if (Files.exists(partition) && Files.readString(partition).strip().equals(String.valueOf(number))) {
+                    id = Files.readString(child.resolve("dev")).strip();
+                }
+            }
+        }
+        if (id == null) {
+            return Optional.empty();
+        }
+        for (String line : Files.readAllLines(mountInfo)) {
+            String[] fields = line.split(" ");
+            if (fields.length > 4 && fields[2].equals(id)) {
+                return Optional.of(Path.of(unescape(fields[4])));
+            }
+        }
+        return Optional.empty();
     }
 
     private static long major(long rdev) {
