@@ -107,6 +107,7 @@ public final class KeyFiles {
             default -> throw new KeyFormatException(what + " holds a \"" + pem.type() + "\" PEM block, not a private key"
                     + (pem.type().equals("PUBLIC KEY") ? " (sign takes the private .key file, verify the .pub file)" : ""));
         };
+        requireEcAlgorithm(pkcs8, what);
         PrivateKey key;
         try {
             key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
@@ -135,6 +136,25 @@ public final class KeyFiles {
         }
         P256.require(key, what);
         return key;
+    }
+
+    /** Names the algorithm of a PKCS#8 key that is not EC, instead of the JDK's parse error. */
+    private static void requireEcAlgorithm(byte[] pkcs8, String what) throws KeyFormatException {
+        String oid;
+        try {
+            oid = PrivateKeyInfo.getInstance(ASN1Primitive.fromByteArray(pkcs8)).getPrivateKeyAlgorithm().getAlgorithm().getId();
+        } catch (IOException | IllegalArgumentException e) {
+            throw new KeyFormatException(what + " is not a valid PKCS#8 private key", e);
+        }
+        if (!oid.equals(X9ObjectIdentifiers.id_ecPublicKey.getId())) {
+            String name = switch (oid) {
+                case "1.2.840.113549.1.1.1" -> "an RSA";
+                case "1.3.101.112" -> "an Ed25519";
+                default -> "a non-EC (" + oid + ")";
+            };
+            throw new KeyFormatException(what + " is " + name + " key; osimg signs and verifies with ECDSA P-256 keys"
+                    + " (openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256, or osimg generate-key-pair)");
+        }
     }
 
     private interface Decryption {
