@@ -19,7 +19,15 @@ final class CliRunner {
 
     /** Runs {@code osimg ARGS} with the given extra JVM options. */
     static Result run(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command(jvmOptions, args)).start();
+        return run(java.util.Map.of(), jvmOptions, args);
+    }
+
+    /** Runs {@code osimg ARGS} with extra environment variables and JVM options. */
+    static Result run(java.util.Map<String, String> environment, List<String> jvmOptions, String... args)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command(jvmOptions, args));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         process.getOutputStream().close();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
