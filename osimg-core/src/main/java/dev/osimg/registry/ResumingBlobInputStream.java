@@ -95,7 +95,7 @@ final class ResumingBlobInputStream extends InputStream {
             try {
                 current = opener.openAt(position);
                 return;
-            } catch (RegistryException | InterruptedIOException e) {
+            } catch (RegistryException | InterruptedIOException | dev.osimg.blob.RangeNotSupportedException e) {
                 throw e;
             } catch (IOException e) {
                 failure = e;
