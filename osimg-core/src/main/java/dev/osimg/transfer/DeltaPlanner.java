@@ -7,7 +7,6 @@ import dev.osimg.osimage.Payload;
 import dev.osimg.osimage.SeekTable;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -119,10 +118,5 @@ public final class DeltaPlanner {
             }
         }
         return new DeltaPlan.PayloadPlan(payload, chunks, sources, ranges, null, tableBytes);
-    }
-
-    /** A hash as hex, for messages. */
-    static String hex(byte[] hash) {
-        return HexFormat.of().formatHex(hash);
     }
 }

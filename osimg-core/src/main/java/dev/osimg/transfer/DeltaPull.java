@@ -55,9 +55,16 @@ public final class DeltaPull {
                 Path temp = writer.newTempBlob();
                 fetch.assembleBlob(payload, temp);
                 Digest actual = digestOf(temp);
+                if (!actual.equals(layer.digest()) && !payload.whole()) {
+                    // Local chunks are copied unread after planning; if one changed meanwhile, fetch this blob whole.
+                    listener.fallback(payload.payload().name(), "the blob assembled from local chunks and fetched ranges does not"
+                            + " match its digest (did the local data change while it was copied?)");
+                    fetch.assembleBlob(DeltaPlan.PayloadPlan.whole(payload.payload(), "fallback", payload.seekTableBytes()), temp);
+                    actual = digestOf(temp);
+                }
                 if (!actual.equals(layer.digest())) {
                     throw new DigestMismatchException(source.location() + ": payload \"" + payload.payload().name()
-                            + "\" assembled from local chunks and fetched ranges", layer.digest(), actual);
+                            + "\"", layer.digest(), actual);
                 }
                 writer.commitBlob(temp, layer.digest());
             }
