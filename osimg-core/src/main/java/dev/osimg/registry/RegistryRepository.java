@@ -28,11 +28,13 @@ public final class RegistryRepository {
     private final RegistryHttp http;
     private final String host;
     private final String name;
+    private final boolean mirror;
 
-    public RegistryRepository(RegistryHttp http, String host, String name) {
+    RegistryRepository(RegistryHttp http, String host, String name, boolean mirror) {
         this.http = http;
         this.host = host;
         this.name = name;
+        this.mirror = mirror;
     }
 
     /** The registry host, {@code HOST[:PORT]}. */
@@ -57,6 +59,15 @@ public final class RegistryRepository {
         return List.of("repository:" + name + ":pull,push");
     }
 
+    /** A retry budget for one operation; a mirror's does not retry connections that cannot be made. */
+    private RetryPolicy.Budget budget(String what) {
+        return mirror ? http.budgetWithoutConnectRetries(what) : http.budget(what);
+    }
+
+    private RegistryHttp.Response send(RegistryHttp.Request request) throws IOException {
+        return http.send(request, budget(request.what()));
+    }
+
     URI uri(String pathAfterRepository) {
         return http.base(host).resolve("/v2/" + name + "/" + pathAfterRepository);
     }
@@ -70,7 +81,7 @@ public final class RegistryRepository {
         String what = "fetching manifest " + host + "/" + name + (reference.startsWith("sha256:") ? "@" : ":") + reference;
         var request = RegistryHttp.Request.of("GET", uri("manifests/" + reference),
                 RegistryHttp.headers("Accept", MANIFEST_ACCEPT), pullScope(), what);
-        try (RegistryHttp.Response response = http.send(request)) {
+        try (RegistryHttp.Response response = send(request)) {
             if (response.status() == 404) {
                 RegistryException e = http.fail(response, what);
                 String missing = reference.startsWith("sha256:") ? "no manifest " + reference : "no tag \"" + reference + "\"";
@@ -119,7 +130,7 @@ public final class RegistryRepository {
     public OptionalLong blobSize(Digest digest) throws IOException {
         String what = "checking for blob " + digest.shortHex() + " in " + host + "/" + name;
         var request = RegistryHttp.Request.of("HEAD", uri("blobs/" + digest), RegistryHttp.headers(), pullScope(), what);
-        try (RegistryHttp.Response response = http.send(request)) {
+        try (RegistryHttp.Response response = send(request)) {
             if (response.status() == 404) {
                 return OptionalLong.empty();
             }
@@ -136,16 +147,16 @@ public final class RegistryRepository {
      */
     public InputStream openBlob(Descriptor descriptor) throws IOException {
         String what = "downloading blob " + descriptor.digest().shortHex() + " from " + host + "/" + name;
-        RegistryOptions options = http.options();
-        InputStream resuming = new ResumingBlobInputStream(offset -> openBlobAt(descriptor, offset, what), descriptor.size(),
-                options.maxRetries(), options.initialBackoff(), what);
+        URI uri = uri("blobs/" + descriptor.digest());
+        InputStream resuming = new ResumingBlobInputStream((offset, budget) -> openBlobAt(descriptor, offset, what, budget),
+                descriptor.size(), budget(what), host, Redaction.url(uri));
         return new ExactLengthInputStream(resuming, descriptor.size(), what);
     }
 
-    private InputStream openBlobAt(Descriptor descriptor, long offset, String what) throws IOException {
+    private InputStream openBlobAt(Descriptor descriptor, long offset, String what, RetryPolicy.Budget budget) throws IOException {
         var headers = offset > 0 ? RegistryHttp.headers("Range", "bytes=" + offset + "-") : RegistryHttp.headers();
         var request = RegistryHttp.Request.of("GET", uri("blobs/" + descriptor.digest()), headers, pullScope(), what);
-        RegistryHttp.Response response = http.send(request);
+        RegistryHttp.Response response = http.send(request, budget);
         try {
             if (response.status() == 200) {
                 InputStream body = response.body();
@@ -185,16 +196,18 @@ public final class RegistryRepository {
         if (length == 0) {
             return InputStream.nullInputStream();
         }
-        RegistryOptions options = http.options();
-        InputStream resuming = new ResumingBlobInputStream(done -> openRangeAt(descriptor, offset + done, offset + length - 1, what),
-                length, options.maxRetries(), options.initialBackoff(), what);
+        URI uri = uri("blobs/" + descriptor.digest());
+        InputStream resuming = new ResumingBlobInputStream(
+                (done, budget) -> openRangeAt(descriptor, offset + done, offset + length - 1, what, budget),
+                length, budget(what), host, Redaction.url(uri));
         return new ExactLengthInputStream(resuming, length, what);
     }
 
-    private InputStream openRangeAt(Descriptor descriptor, long first, long last, String what) throws IOException {
+    private InputStream openRangeAt(Descriptor descriptor, long first, long last, String what, RetryPolicy.Budget budget)
+            throws IOException {
         var request = RegistryHttp.Request.of("GET", uri("blobs/" + descriptor.digest()),
                 RegistryHttp.headers("Range", "bytes=" + first + "-" + last), pullScope(), what);
-        RegistryHttp.Response response = http.send(request);
+        RegistryHttp.Response response = http.send(request, budget);
         try {
             int status = response.status();
             if (status == 200 || status == 400 || status == 416 || status == 501) {
@@ -236,7 +249,7 @@ public final class RegistryRepository {
                 return new MountResult(true, null);
             }
             if (response.status() == 202 && response.header("Location") != null) {
-                return new MountResult(false, response.uri().resolve(response.header("Location")));
+                return new MountResult(false, http.location(response, what));
             }
             return new MountResult(false, null);
         }
