@@ -43,6 +43,12 @@ final class PullCommand implements Callable<Integer> {
     @CommandLine.Mixin
     RegistryOptionsMixin registry;
 
+    @CommandLine.Mixin
+    SignatureOptionsMixin signatures;
+
+    @Option(names = "--skip-signatures", description = "Leave the image's signatures behind (by default they are copied along).")
+    boolean skipSignatures;
+
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
@@ -62,7 +68,7 @@ final class PullCommand implements Callable<Integer> {
         }
         // A plain path here is always a layout directory, even one that looks like HOST/REPO.
         String layout = destination.startsWith("oci:") ? destination : "oci:" + destination;
-        return CopyRunner.run(spec.commandLine().getOut(), source, layout, registry, json, quiet);
+        return CopyRunner.run(spec.commandLine().getOut(), source, layout, registry, signatures, skipSignatures, json, quiet);
     }
 
     private int deltaPull() throws IOException {

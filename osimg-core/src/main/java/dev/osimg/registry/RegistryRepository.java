@@ -126,6 +126,25 @@ public final class RegistryRepository {
         return digest;
     }
 
+    /**
+     * The OCI 1.1 referrers index of a manifest ({@code GET /v2/<name>/referrers/<digest>}), or
+     * null when the registry has no such API: distribution 2.8 answers 404, others 400 or 405,
+     * and only an answer of the index media type counts as support.
+     */
+    public byte[] referrers(Digest digest) throws IOException {
+        String what = "listing referrers of " + digest.shortHex() + " in " + host + "/" + name;
+        var request = RegistryHttp.Request.of("GET", uri("referrers/" + digest), RegistryHttp.headers("Accept", MediaTypes.IMAGE_INDEX),
+                pullScope(), what);
+        try (RegistryHttp.Response response = http.send(request)) {
+            String type = response.header("Content-Type");
+            if (response.status() != 200 || type == null || !type.startsWith(MediaTypes.IMAGE_INDEX)) {
+                RegistryHttp.drain(response);
+                return null;
+            }
+            return SmallBlobs.readCapped(response.body(), what);
+        }
+    }
+
     /** The size of a blob the repository has (HEAD), or empty when it has not. */
     public OptionalLong blobSize(Digest digest) throws IOException {
         String what = "checking for blob " + digest.shortHex() + " in " + host + "/" + name;
