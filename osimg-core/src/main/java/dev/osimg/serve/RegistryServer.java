@@ -108,9 +108,8 @@ public final class RegistryServer implements AutoCloseable {
                 error(exchange, 404, "NOT_FOUND", "no such endpoint");
                 return;
             }
-            Path layout = repositories.get(m.group(1));
+            Path layout = layoutOf(exchange, m.group(1));
             if (layout == null) {
-                error(exchange, 404, "NAME_UNKNOWN", "repository name not known to registry");
                 return;
             }
             if (m.group(2).equals("manifests")) {
@@ -124,9 +123,8 @@ public final class RegistryServer implements AutoCloseable {
     }
 
     private void tagList(HttpExchange exchange, String name, boolean head) throws IOException {
-        Path layout = repositories.get(name);
+        Path layout = layoutOf(exchange, name);
         if (layout == null) {
-            error(exchange, 404, "NAME_UNKNOWN", "repository name not known to registry");
             return;
         }
         List<String> tags = new ArrayList<>();
@@ -145,16 +143,12 @@ public final class RegistryServer implements AutoCloseable {
      * is {@code reference}, each with its artifact type (or config media type) and annotations.
      */
     private void referrers(HttpExchange exchange, String name, String reference, boolean head) throws IOException {
-        Path layoutDir = repositories.get(name);
+        Path layoutDir = layoutOf(exchange, name);
         if (layoutDir == null) {
-            error(exchange, 404, "NAME_UNKNOWN", "repository name not known to registry");
             return;
         }
-        Digest digest;
-        try {
-            digest = Digest.parse(reference);
-        } catch (InvalidDigestException e) {
-            error(exchange, 400, "DIGEST_INVALID", e.getMessage());
+        Digest digest = parseDigest(exchange, reference);
+        if (digest == null) {
             return;
         }
         OciLayout layout = OciLayout.open(layoutDir);
@@ -186,11 +180,8 @@ public final class RegistryServer implements AutoCloseable {
         OciLayout layout = OciLayout.open(layoutDir);
         Descriptor found = null;
         if (reference.startsWith("sha256:")) {
-            Digest digest;
-            try {
-                digest = Digest.parse(reference);
-            } catch (InvalidDigestException e) {
-                error(exchange, 400, "DIGEST_INVALID", e.getMessage());
+            Digest digest = parseDigest(exchange, reference);
+            if (digest == null) {
                 return;
             }
             found = layout.index().manifests().stream().filter(d -> d.digest().equals(digest)).findFirst()
@@ -225,11 +216,8 @@ public final class RegistryServer implements AutoCloseable {
     }
 
     private void blob(HttpExchange exchange, Path layoutDir, String reference, boolean head) throws IOException {
-        Digest digest;
-        try {
-            digest = Digest.parse(reference);
-        } catch (InvalidDigestException e) {
-            error(exchange, 400, "DIGEST_INVALID", e.getMessage());
+        Digest digest = parseDigest(exchange, reference);
+        if (digest == null) {
             return;
         }
         Path file = OciLayout.blobPath(layoutDir, digest);
@@ -286,6 +274,25 @@ public final class RegistryServer implements AutoCloseable {
                 remaining -= n;
             }
             out.flush();
+        }
+    }
+
+    /** The layout directory served as repository {@code name}, or null after answering 404. */
+    private Path layoutOf(HttpExchange exchange, String name) throws IOException {
+        Path layout = repositories.get(name);
+        if (layout == null) {
+            error(exchange, 404, "NAME_UNKNOWN", "repository name not known to registry");
+        }
+        return layout;
+    }
+
+    /** The digest named in a request path, or null after answering 400. */
+    private static Digest parseDigest(HttpExchange exchange, String text) throws IOException {
+        try {
+            return Digest.parse(text);
+        } catch (InvalidDigestException e) {
+            error(exchange, 400, "DIGEST_INVALID", e.getMessage());
+            return null;
         }
     }
 
