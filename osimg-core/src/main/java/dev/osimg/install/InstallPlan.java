@@ -10,6 +10,7 @@ import dev.osimg.disk.Gpt;
 import dev.osimg.disk.GptPartition;
 import dev.osimg.efi.DevicePath;
 import dev.osimg.efi.LoadOption;
+import dev.osimg.loader.AbLoader;
 import dev.osimg.osimage.OsImage;
 import dev.osimg.osimage.OsImageFormatException;
 import dev.osimg.osimage.Payload;
@@ -45,14 +46,20 @@ import java.util.UUID;
  * @param system          the {@code system} payload
  * @param systemBlob      the raw blob to copy when installing unverified, else empty
  * @param bootPath        the ESP path the firmware starts ({@code EFI/BOOT/BOOTx64.EFI})
- * @param directBoot      whether {@code kernel.efi} itself sits at {@link #bootPath} (no A/B loader given)
+ * @param directBoot      whether {@code kernel.efi} itself sits at {@link #bootPath} (no A/B loader)
+ * @param loader          the A/B loader at {@link #bootPath}: {@value AbLoader#NAME} or the file given; empty for direct boot
  * @param loadOption      the UEFI load option that boots this disk
  */
 public record InstallPlan(OsImage image, InstallOptions options, long diskSize, int blockSize, List<PlannedPartition> partitions,
                           Gpt gpt, Fat32Layout esp, int espVolumeId, LocalDateTime timestamp, Payload system,
-                          Optional<Blob> systemBlob, String bootPath, boolean directBoot, LoadOption loadOption) {
+                          Optional<Blob> systemBlob, String bootPath, boolean directBoot, Optional<String> loader,
+                          LoadOption loadOption) {
     /** Partitions start on 1 MiB boundaries. */
     public static final long ALIGNMENT = 1 << 20;
+    /** Where the ESP holds slot A's kernel. */
+    public static final String BOOT_A_PATH = "EFI/metropolis/boot-a.efi";
+    /** Where the ESP holds the A/B state. */
+    public static final String STATE_PATH = "EFI/metropolis/loader_state.pb";
     /** The payload written to the ESP. */
     public static final String KERNEL_PAYLOAD = "kernel.efi";
     /** The payload written to system slot A. */
@@ -82,20 +89,30 @@ public record InstallPlan(OsImage image, InstallOptions options, long diskSize, 
             kernelBlob = Optional.of(kernel.unverified());
             systemBlob = Optional.of(system.unverified());
         }
-        String bootPath = "EFI/BOOT/" + bootFileName(image);
-        Optional<Blob> loader = readableFile(options.loader(), "A/B loader (--loader)");
+        String arch = architecture(image);
+        String bootPath = "EFI/BOOT/" + bootFileName(arch);
+        Blob kernelContent = kernelBlob.orElseGet(() -> verifiedBlob(kernel));
+        Optional<String> loaderName;
+        Blob bootProgram;
+        if (options.directBoot()) {
+            loaderName = Optional.empty();
+            bootProgram = kernelContent;
+        } else if (options.loader().isPresent()) {
+            loaderName = Optional.of(options.loader().get().toString());
+            bootProgram = readableFile(options.loader(), "A/B loader (--loader)").orElseThrow();
+        } else {
+            loaderName = Optional.of(AbLoader.NAME);
+            bootProgram = AbLoader.forArchitecture(arch).orElseThrow(() -> new IllegalArgumentException(where
+                    + ": osimg's A/B loader is built for " + AbLoader.ARCHITECTURE + " only, and this image is " + arch
+                    + "; pass --loader FILE (a UEFI A/B loader for " + arch + ") or --direct-boot"));
+        }
         Optional<Blob> parameters = readableFile(options.nodeParameters(), "node parameters (--node-parameters)");
 
-        Blob kernelContent = kernelBlob.orElseGet(() -> verifiedBlob(kernel));
+        // boot-a.efi and the state are written in every mode, so that the ESP always has the A/B layout.
         FatTree tree = new FatTree();
-        if (loader.isPresent()) {
-            tree.add(bootPath, loader.get());
-            tree.add("EFI/metropolis/boot-a.efi", kernelContent);
-            tree.add("EFI/metropolis/loader_state.pb",
-                    new BytesBlob(new LoaderState(LoaderState.Slot.A, LoaderState.Slot.NONE).encode()));
-        } else {
-            tree.add(bootPath, kernelContent);
-        }
+        tree.add(bootPath, bootProgram);
+        tree.add(BOOT_A_PATH, kernelContent);
+        tree.add(STATE_PATH, new BytesBlob(LoaderState.DEFAULT.encode()));
         parameters.ifPresent(p -> tree.add("metropolis/parameters.pb", p));
 
         PartitionSpec espSpec = options.partition(PartitionRole.ESP);
@@ -149,7 +166,7 @@ public record InstallPlan(OsImage image, InstallOptions options, long diskSize, 
         LocalDateTime time = options.reproducible() ? REPRODUCIBLE_TIME
                 : LocalDateTime.now(ZoneOffset.UTC).withNano(0);
         return new InstallPlan(image, options, size, blockSize, partitions, gpt, esp, id.volumeId(), time, system, systemBlob,
-                bootPath, loader.isEmpty(), option);
+                bootPath, options.directBoot(), loaderName, option);
     }
 
     /** The partition of a role, when there is one. */
@@ -163,15 +180,20 @@ public record InstallPlan(OsImage image, InstallOptions options, long diskSize, 
         return lba + blocks;
     }
 
-    private static String bootFileName(OsImage image) throws OsImageFormatException {
+    /** The image's architecture, x86_64 when its variant names none; one that UEFI boots here. */
+    private static String architecture(OsImage image) throws OsImageFormatException {
         String arch = image.productInfo().architecture();
         return switch (arch) {
-            case "", "x86_64" -> "BOOTx64.EFI";
-            case "aarch64" -> "BOOTAA64.EFI";
+            case "", "x86_64" -> "x86_64";
+            case "aarch64" -> arch;
             default -> throw new OsImageFormatException(image.image().location() + ": product_info.variant \""
                     + image.productInfo().variant() + "\" names architecture \"" + arch
                     + "\", which has no UEFI fallback boot path here (x86_64 and aarch64 do)");
         };
+    }
+
+    private static String bootFileName(String architecture) {
+        return architecture.equals("aarch64") ? "BOOTAA64.EFI" : "BOOTx64.EFI";
     }
 
     private static Optional<Blob> readableFile(Optional<Path> path, String what) throws IOException {
