@@ -89,8 +89,14 @@ final class BuildCommand implements Callable<Integer> {
     List<String> components;
 
     @Option(names = "--compression", paramLabel = "none|zstd[:LEVEL]", defaultValue = "zstd:3",
-            description = "How payloads are stored (default: ${DEFAULT-VALUE}). none allows clone-fast installs.")
+            description = "How payloads are stored (default: ${DEFAULT-VALUE}, seekable). none allows clone-fast installs.")
     String compression;
+
+    @Option(names = "--seekable", negatable = true,
+            description = "With zstd (the default): one frame per 1 MiB hash chunk plus a seek table, so that delta updates "
+                    + "fetch single chunks; still one zstd stream for any decoder. --no-seekable writes one frame per payload, "
+                    + "byte for byte what the reference writer produces.")
+    Boolean seekable;
 
     @Option(names = "--link", paramLabel = "copy|hardlink|symlink", defaultValue = "copy",
             description = "With --compression none: copy payloads (a reflink where the filesystem can), "
@@ -110,7 +116,7 @@ final class BuildCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         OsImageBuilder builder = new OsImageBuilder()
                 .productInfo(productInfo())
-                .compression(Compression.parse(compression))
+                .compression(compression())
                 .linkMode(parseLink(link))
                 .tag(tag)
                 .progress(ConsoleProgress.forTerminal(quiet || json));
@@ -215,7 +221,7 @@ final class BuildCommand implements Callable<Integer> {
                 base = GoCompatibleJson.mapper().readValue(Files.readAllBytes(productInfoFile), ProductInfo.class);
             } catch (JsonProcessingException e) {
                 throw new IllegalArgumentException("--product-info " + productInfoFile + " is not a valid product info JSON object: "
-                        + e.getOriginalMessage());
+                        + dev.osimg.json.JsonProblem.describe(e));
             }
         }
         List<Component> comps = base.components();
@@ -238,6 +244,18 @@ final class BuildCommand implements Callable<Integer> {
                 commitDate != null ? commitDate : base.commitDate(),
                 buildTreeDirty != null ? buildTreeDirty : base.buildTreeDirty(),
                 comps);
+    }
+
+    private Compression compression() {
+        Compression parsed = Compression.parse(compression);
+        if (!(parsed instanceof Compression.Zstd zstd)) {
+            if (Boolean.TRUE.equals(seekable)) {
+                throw new IllegalArgumentException("--seekable needs zstd compression (--compression zstd[:LEVEL]), got \""
+                        + compression + "\"");
+            }
+            return parsed;
+        }
+        return Boolean.FALSE.equals(seekable) ? zstd : zstd.asSeekable();
     }
 
     private static LinkMode parseLink(String text) {

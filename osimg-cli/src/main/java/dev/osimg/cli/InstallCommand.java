@@ -1,6 +1,7 @@
 package dev.osimg.cli;
 
 import dev.osimg.blob.Progress;
+import dev.osimg.disk.DeviceUsage;
 import dev.osimg.efi.EfiVarFs;
 import dev.osimg.install.DiskInstaller;
 import dev.osimg.install.InstallOptions;
@@ -141,6 +142,9 @@ final class InstallCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--size applies to --disk only; a device has its own size");
         }
         long diskSize = size == null ? -1 : Sizes.parse(size);
+        if (efiBootEntry) {
+            checkBootEntryTarget();
+        }
         OsImage os = ImageArgument.open(image, client);
         long opened = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
@@ -177,6 +181,22 @@ final class InstallCommand implements Callable<Integer> {
             out.flush();
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * A boot entry names a disk of this machine: an image file is none, and a missing or read-only efivarfs
+     * must stop the install before the disk is written, not after.
+     */
+    private void checkBootEntryTarget() throws IOException {
+        if (target.disk != null) {
+            throw new IllegalArgumentException("--efi-boot-entry writes this machine's firmware variables for a disk it has;"
+                    + " an image file (--disk) is not one. Install onto the disk with --device, or leave the option out");
+        }
+        new EfiVarFs(efivarfs).requireWritable();
+        if (!DeviceUsage.isBlockDevice(target.device)) {
+            throw new IllegalArgumentException("--efi-boot-entry writes this machine's firmware variables for a disk it has;"
+                    + " " + target.device + " is not a block device");
+        }
     }
 
     private InstallOptions options() {

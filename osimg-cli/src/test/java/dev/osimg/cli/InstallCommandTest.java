@@ -83,25 +83,21 @@ class InstallCommandTest {
     }
 
     @Test
-    void printsJsonAndAddsAnEfiBootEntry() throws Exception {
+    void printsJson() throws Exception {
         Path disk = dir.resolve("disk.img");
-        Path vars = Files.createDirectory(dir.resolve("efivars"));
         Run run = osimg("install", image, "--disk", disk.toString(), "--esp-size", "40", "--system-size", "8",
-                "--data-size", "0", "--unverified", "--reproducible", "--json", "--efi-boot-entry", "--efivarfs", vars.toString(),
+                "--data-size", "0", "--unverified", "--reproducible", "--json",
                 "--partition-label", "esp=BOOT", "--partition-type", "system-a=0fc63daf-8483-4772-8e79-3d69d8477de4");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.err()).isEmpty();
         JsonNode doc = JSON.readTree(run.out());
         assertThat(doc.get("partitions")).hasSize(3);
         assertThat(doc.get("partitions").get(0).get("name").asText()).isEqualTo("BOOT");
-        assertThat(doc.get("efi_boot_entry").asText()).isEqualTo("Boot0000");
         assertThat(doc.get("verified").asBoolean()).isFalse();
         assertThat(doc.get("direct_boot").asBoolean()).isFalse();
         assertThat(doc.get("loader").asText()).isEqualTo("osimg-abloader");
+        assertThat(doc.has("efi_boot_entry")).isFalse();
         assertThat(Files.size(disk)).isEqualTo(((1 + 40 + 8 + 8) << 20) + 33 * 512);
-        assertThat(vars.resolve("Boot0000-8be4df61-93ca-11d2-aa0d-00e098032b8c")).exists();
-        assertThat(Files.readAllBytes(vars.resolve("BootOrder-8be4df61-93ca-11d2-aa0d-00e098032b8c")))
-                .containsExactly(7, 0, 0, 0, 0, 0);
         JsonNode parts = JSON.readTree(tool("sfdisk", "--json", disk.toString())).get("partitiontable").get("partitions");
         assertThat(parts.get(0).get("name").asText()).isEqualTo("BOOT");
         assertThat(parts.get(1).get("type").asText()).isEqualTo("0FC63DAF-8483-4772-8E79-3D69D8477DE4");
@@ -119,6 +115,28 @@ class InstallCommandTest {
         Path boot = dir.resolve("boot.efi");
         tool("mcopy", "-n", "-i", disk + "@@1M", "::EFI/BOOT/BOOTx64.EFI", boot.toString());
         assertThat(Files.mismatch(boot, fixtures.resolve("kernel.efi"))).isEqualTo(-1L);
+    }
+
+    @Test
+    void addsAnEfiBootEntryForABlockDevice() throws Exception {
+        Path backing = dir.resolve("backing.img");
+        try (var f = new java.io.RandomAccessFile(backing.toFile(), "rw")) {
+            f.setLength(100L << 20);
+        }
+        String loop = tool("losetup", "--find", "--show", backing.toString()).strip();
+        try {
+            Path vars = Files.createDirectory(dir.resolve("efivars"));
+            Run run = osimg("install", image, "--device", loop, "--esp-size", "40", "--system-size", "8", "--data-size", "4", "--json",
+                    "--efi-boot-entry", "--efivarfs", vars.toString());
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            JsonNode doc = JSON.readTree(run.out());
+            assertThat(doc.get("efi_boot_entry").asText()).isEqualTo("Boot0000");
+            assertThat(vars.resolve("Boot0000-8be4df61-93ca-11d2-aa0d-00e098032b8c")).exists();
+            assertThat(Files.readAllBytes(vars.resolve("BootOrder-8be4df61-93ca-11d2-aa0d-00e098032b8c")))
+                    .containsExactly(7, 0, 0, 0, 0, 0);
+        } finally {
+            tool("losetup", "-d", loop);
+        }
     }
 
     @Test
@@ -157,5 +175,56 @@ class InstallCommandTest {
         Run device = osimg("install", image, "--device", dir.toString());
         assertThat(device.exitCode()).isEqualTo(ExitCodes.FAILURE);
         assertThat(device.err()).contains("is not a block device");
+    }
+
+    @Test
+    void refusesAnEfiBootEntryForAnImageFile() throws Exception {
+        Path disk = dir.resolve("disk.img");
+        Path vars = Files.createDirectory(dir.resolve("efivars"));
+        Run run = osimg("install", image, "--disk", disk.toString(), "--esp-size", "40", "--system-size", "8",
+                "--efi-boot-entry", "--efivarfs", vars.toString());
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("--efi-boot-entry").contains("--device");
+        assertThat(disk).doesNotExist();
+        assertThat(vars).isEmptyDirectory();
+    }
+
+    @Test
+    void checksTheBootEntryBeforeWritingADevice() throws Exception {
+        Path device = dir.resolve("device.img");
+        byte[] before = new byte[1 << 20];
+        new Random(3).nextBytes(before);
+        Files.write(device, before);
+        try (var f = new java.io.RandomAccessFile(device.toFile(), "rw")) {
+            f.setLength(200L << 20);
+        }
+        Run missing = osimg("install", image, "--device", device.toString(), "--force", "--esp-size", "40", "--system-size", "8",
+                "--efi-boot-entry", "--efivarfs", dir.resolve("no-efivars").toString());
+        assertThat(missing.exitCode()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(missing.err()).contains("no-efivars").contains("efivarfs");
+        Path vars = Files.createDirectory(dir.resolve("efivars"));
+        Run notADisk = osimg("install", image, "--device", device.toString(), "--force", "--esp-size", "40", "--system-size", "8",
+                "--efi-boot-entry", "--efivarfs", vars.toString());
+        assertThat(notADisk.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(notADisk.err()).contains("--efi-boot-entry").contains("not a block device");
+        try (var in = Files.newInputStream(device)) {
+            assertThat(in.readNBytes(before.length)).isEqualTo(before);
+        }
+        assertThat(vars).isEmptyDirectory();
+    }
+
+    @Test
+    void refusesSizesBeyondWhatTheFormatsHold() {
+        Path disk = dir.resolve("disk.img");
+        Run slots = osimg("install", image, "--disk", disk.toString(), "--system-size", "17592186044424");
+        assertThat(slots.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(slots.err()).contains("17592186044424 MiB is too large");
+        Run esp = osimg("install", image, "--disk", disk.toString(), "--esp-size", "9223372036854775807");
+        assertThat(esp.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(esp.err()).contains("9223372036854775807 MiB is too large").doesNotContain("-1 MiB");
+        Run bigEsp = osimg("install", image, "--disk", disk.toString(), "--esp-size", "3000000");
+        assertThat(bigEsp.exitCode()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(bigEsp.err()).contains("FAT32");
+        assertThat(disk).doesNotExist();
     }
 }

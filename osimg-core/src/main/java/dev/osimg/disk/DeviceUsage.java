@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Finds out whether a path is a block device and what uses it (mounts, holders such as LVM or RAID). */
 public final class DeviceUsage {
@@ -16,15 +17,13 @@ public final class DeviceUsage {
 
     private final Path sysBlock;
     private final Path mountInfo;
+    private final Path swaps;
 
-    /** Reads the running system's {@code /sys/dev/block} and {@code /proc/self/mountinfo}. */
+    /** Reads the running system's {@code /sys/dev/block}, {@code /proc/self/mountinfo} and {@code /proc/swaps}. */
     public DeviceUsage() {
-        this(Path.of("/sys/dev/block"), Path.of("/proc/self/mountinfo"));
-    }
-
-    DeviceUsage(Path sysBlock, Path mountInfo) {
-        this.sysBlock = sysBlock;
-        this.mountInfo = mountInfo;
+        this.sysBlock = Path.of("/sys/dev/block");
+        this.mountInfo = Path.of("/proc/self/mountinfo");
+        this.swaps = Path.of("/proc/swaps");
     }
 
     /** Whether {@code path} is a block device (following symbolic links). */
@@ -34,12 +33,25 @@ public final class DeviceUsage {
     }
 
     /**
-     * What uses the block device or any of its partitions, one line each ("/dev/sda1 is mounted at /boot");
-     * empty when nothing does.
+     * When the block device is a partition, says so and names its disk ("/dev/sda1 is partition 1 of
+     * /dev/sda"); empty for a whole disk.
+     */
+    public Optional<String> partitionOf(Path device) throws IOException {
+        Path sys = sysBlock.resolve(id(device));
+        Path number = sys.resolve("partition");
+        if (!Files.isRegularFile(number)) {
+            return Optional.empty();
+        }
+        String disk = sys.toRealPath().getParent().getFileName().toString();
+        return Optional.of(device + " is partition " + Files.readString(number).strip() + " of /dev/" + disk);
+    }
+
+    /**
+     * What uses the block device or any of its partitions, one line each ("/dev/sda1 is mounted at /boot"):
+     * mounts, holders (LVM, RAID, dm-crypt), loop devices over it and active swap; empty when nothing does.
      */
     public List<String> users(Path device) throws IOException {
-        long rdev = (Long) Files.getAttribute(device, "unix:rdev");
-        String id = major(rdev) + ":" + minor(rdev);
+        String id = id(device);
         Map<String, String> devices = new HashMap<>();
         devices.put(id, device.toString());
         Path sys = sysBlock.resolve(id);
@@ -73,7 +85,58 @@ public final class DeviceUsage {
                 }
             }
         }
+        users.addAll(loopDevicesOver(devices));
+        users.addAll(swapOn(devices));
         return users;
+    }
+
+    /** Loop devices whose backing file is the device or one of its partitions: the kernel lists no holder for them. */
+    private List<String> loopDevicesOver(Map<String, String> devices) throws IOException {
+        List<String> users = new ArrayList<>();
+        try (DirectoryStream<Path> all = Files.newDirectoryStream(sysBlock)) {
+            for (Path node : all) {
+                Path backing = node.resolve("loop").resolve("backing_file");
+                if (!Files.isRegularFile(backing)) {
+                    continue;
+                }
+                String backingId = blockIdOrNull(Path.of(Files.readString(backing).strip()));
+                if (backingId != null && devices.containsKey(backingId)) {
+                    users.add(devices.get(backingId) + " backs the loop device /dev/" + node.toRealPath().getFileName());
+                }
+            }
+        }
+        return users;
+    }
+
+    /** Active swap on the device or one of its partitions. */
+    private List<String> swapOn(Map<String, String> devices) throws IOException {
+        List<String> users = new ArrayList<>();
+        if (!Files.isReadable(swaps)) {
+            return users;
+        }
+        List<String> lines = Files.readAllLines(swaps);
+        for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+            String[] fields = line.split("\\s+");
+            String swapId = fields.length > 1 ? blockIdOrNull(Path.of(unescape(fields[0]))) : null;
+            if (swapId != null && devices.containsKey(swapId)) {
+                users.add(devices.get(swapId) + " is in use as swap");
+            }
+        }
+        return users;
+    }
+
+    /** {@code MAJOR:MINOR} of a block device node, or null when the path is not one (or is gone). */
+    private static String blockIdOrNull(Path path) {
+        try {
+            return isBlockDevice(path) ? id(path) : null;
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static String id(Path device) throws IOException {
+        long rdev = (Long) Files.getAttribute(device, "unix:rdev");
+        return major(rdev) + ":" + minor(rdev);
     }
 
     private static long major(long rdev) {

@@ -24,7 +24,12 @@ final class DirectoryEntries {
 
     /** Directory slots a name takes: one short entry, plus long-name entries unless it is a plain 8.3 upper-case name. */
     static int slots(String name) {
-        return plainShortName(name) != null ? 1 : 1 + (name.length() + CHARS_PER_LFN - 1) / CHARS_PER_LFN;
+        return plainShortName(name) != null ? 1 : 1 + longNameSlots(name);
+    }
+
+    /** The long-name entries {@code name} takes. */
+    static int longNameSlots(String name) {
+        return (name.length() + CHARS_PER_LFN - 1) / CHARS_PER_LFN;
     }
 
     /** The 11-byte short name when {@code name} is exactly a valid upper-case 8.3 name, else null. */

@@ -7,6 +7,8 @@ public record Fat32Geometry(int sectorSize, int sectorsPerCluster, int reservedS
     public static final long MIN_CLUSTERS = 65525;
     /** The most clusters FAT32 can address. */
     public static final long MAX_CLUSTERS = 0x0FFFFFF5L - 2;
+    /** The most sectors the boot sector's 32-bit count can hold. */
+    public static final long MAX_SECTORS = 0xFFFFFFFFL;
     /** Reserved sectors in front of the FATs (boot sector, FSInfo, backups at 6 and 7). */
     static final int RESERVED_SECTORS = 32;
 
@@ -16,6 +18,10 @@ public record Fat32Geometry(int sectorSize, int sectorsPerCluster, int reservedS
      */
     public static Fat32Geometry forSize(long sizeBytes, int sectorSize) {
         long totalSectors = sizeBytes / sectorSize;
+        if (totalSectors > MAX_SECTORS) {
+            throw new DiskSpaceException("FAT32 counts sectors in 32 bits: with " + sectorSize + "-byte sectors it holds at most "
+                    + MAX_SECTORS * sectorSize / (1 << 20) + " MiB, not " + (sizeBytes >> 20) + " MiB");
+        }
         long mib = sizeBytes >> 20;
         int clusterBytes = mib <= 260 ? 512 : mib <= 8 * 1024 ? 4096 : mib <= 16 * 1024 ? 8192 : mib <= 32 * 1024 ? 16384 : 32768;
         int sectorsPerCluster = Math.max(1, clusterBytes / sectorSize);

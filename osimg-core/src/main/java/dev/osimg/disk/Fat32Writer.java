@@ -44,8 +44,12 @@ public final class Fat32Writer {
             throw new IllegalArgumentException(device.name() + " is " + device.size() + " bytes; the FAT32 layout was planned for "
                     + g.totalSectors() * g.sectorSize());
         }
+        if (hiddenSectors < 0 || hiddenSectors > Fat32Geometry.MAX_SECTORS) {
+            throw new IllegalArgumentException(device.name() + ": a FAT32 filesystem must start within the first "
+                    + Fat32Geometry.MAX_SECTORS + " sectors of its disk, not at sector " + hiddenSectors);
+        }
         writeReserved(device, hiddenSectors);
-        writeFats(device);
+        writeFats(device, zeroed);
         writeDirectory(device, layout.tree().root(), 0, true);
         writeFiles(device, layout.tree().root(), zeroed, progress);
     }
@@ -113,14 +117,24 @@ public final class Fat32Writer {
         return out;
     }
 
-    private void writeFats(BlockDevice device) throws IOException {
+    /**
+     * Writes both FATs: the entries in use from memory, the free rest as zeros, so that memory stays small
+     * however large the filesystem (a 2 TiB ESP has a 256 MiB FAT).
+     */
+    private void writeFats(BlockDevice device, boolean zeroed) throws IOException {
         Fat32Geometry g = layout.geometry();
-        ByteBuffer fat = ByteBuffer.allocate((int) (g.fatSectors() * g.sectorSize())).order(ByteOrder.LITTLE_ENDIAN);
+        long fatBytes = g.fatSectors() * g.sectorSize();
+        long usedBytes = (2 + layout.usedClusters()) * 4;
+        int headBytes = (int) Math.min(fatBytes, (usedBytes + g.sectorSize() - 1) / g.sectorSize() * g.sectorSize());
+        ByteBuffer fat = ByteBuffer.allocate(headBytes).order(ByteOrder.LITTLE_ENDIAN);
         fat.putInt(0, 0x0FFFFF00 | MEDIA);
         fat.putInt(4, END_OF_CHAIN);
         chain(fat, layout.tree().root());
         for (int copy = 0; copy < 2; copy++) {
             device.write(g.fatOffset(copy), fat.duplicate().clear());
+            if (!zeroed) {
+                device.zero(g.fatOffset(copy) + headBytes, fatBytes - headBytes);
+            }
         }
     }
 

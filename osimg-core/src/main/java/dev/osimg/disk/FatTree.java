@@ -76,7 +76,8 @@ public final class FatTree {
         return name.toUpperCase(Locale.ROOT);
     }
 
-    private static String checkName(String name, String path) {
+    /** Returns {@code name} when FAT allows it as a file name, else throws naming {@code path}. */
+    static String checkName(String name, String path) {
         if (name.isEmpty() || name.equals(".") || name.equals("..") || name.length() > 255 || name.endsWith(".")
                 || name.endsWith(" ")) {
             throw new IllegalArgumentException("FAT path " + path + ": \"" + name + "\" is not a valid file name");

@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -29,6 +31,21 @@ public final class EfiVarFs {
     /** Variables in {@code directory} (efivarfs, or any directory in tests). */
     public EfiVarFs(Path directory) {
         this.directory = directory;
+    }
+
+    /**
+     * Checks, before anything is written anywhere, that variables can be written here: the directory exists and
+     * is writable (efivarfs is mounted, and read-write).
+     */
+    public void requireWritable() throws IOException {
+        if (!Files.isDirectory(directory)) {
+            throw new NoSuchFileException(directory.toString(), null, "no efivarfs here: this machine did not boot"
+                    + " through UEFI, or efivarfs is not mounted (--efivarfs DIR names another place)");
+        }
+        if (!Files.isWritable(directory)) {
+            throw new AccessDeniedException(directory.toString(), null, "efivarfs is not writable: run as root, or"
+                    + " remount it read-write");
+        }
     }
 
     /** The variable's file name: {@code Name-guid}. */

@@ -5,6 +5,8 @@ import dev.osimg.disk.DeviceInUseException;
 import dev.osimg.disk.DeviceUsage;
 import dev.osimg.disk.ImageFileDevice;
 import dev.osimg.disk.LinuxBlockDevice;
+import dev.osimg.linux.Renames;
+import dev.osimg.linux.TemporaryFiles;
 import dev.osimg.osimage.OsImage;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -13,9 +15,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.Optional;
 
 /**
  * Installs an OS image onto an image file or a block device: refuses targets in use or existing files
@@ -34,36 +35,68 @@ public final class DiskInstaller {
      */
     public static InstallPlan toImageFile(OsImage image, InstallOptions options, Path file, long size, boolean force,
                                           Progress progress) throws IOException {
-        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-            if (Files.isDirectory(file) || DeviceUsage.isBlockDevice(file)) {
-                throw new FileAlreadyExistsException(file.toString(), null,
-                        "is a " + (Files.isDirectory(file) ? "directory" : "block device (use --device)"));
-            }
-            if (!force) {
-                throw new FileAlreadyExistsException(file.toString(), null, "already exists; pass --force to replace it");
-            }
-        }
+        Path target = imageFileTarget(file, force);
         InstallPlan plan = InstallPlan.compute(image, options, size, IMAGE_BLOCK_SIZE);
-        Path parent = file.toAbsolutePath().getParent();
-        Path temp = parent.resolve("." + file.getFileName() + ".osimg-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()));
+        // What killed installs left here (their owner is gone) goes first.
+        TemporaryFiles.sweep(target.getParent());
+        Path temp = TemporaryFiles.newPath(target.getParent(), target.getFileName().toString());
         boolean done = false;
         try {
             try (ImageFileDevice device = ImageFileDevice.create(temp, plan.diskSize(), IMAGE_BLOCK_SIZE)) {
                 InstallApplier.apply(plan, device, false, progress);
             }
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            if (force) {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                try {
+                    Renames.moveNoReplace(temp, target);
+                } catch (FileAlreadyExistsException e) {
+                    throw new FileAlreadyExistsException(file.toString(), null,
+                            "appeared while the disk was being written; it was left as it is (pass --force to replace it)");
+                }
+            }
             done = true;
         } finally {
             if (!done) {
                 Files.deleteIfExists(temp);
             }
+            TemporaryFiles.release(temp);
         }
         return plan;
     }
 
     /**
-     * Installs onto the block device {@code device}; refuses one that is not a block device, is mounted or holds a
-     * partition in use, unless {@code force} (which also allows writing an existing regular file in place).
+     * The path to write for {@code --disk file}: the file itself, or what a symbolic link points to. Only a
+     * regular file (or nothing) is a disk image file: a device node, FIFO, socket or directory is never replaced.
+     */
+    private static Path imageFileTarget(Path file, boolean force) throws IOException {
+        Path target = file.toAbsolutePath();
+        if (Files.isSymbolicLink(target)) {
+            if (!Files.exists(target)) {
+                throw new FileAlreadyExistsException(file.toString(), null,
+                        "is a symbolic link to a missing file, not a regular file; refusing to replace it");
+            }
+            target = target.toRealPath();
+        }
+        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            return target;
+        }
+        if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+            String kind = Files.isDirectory(target) ? "a directory" : DeviceUsage.isBlockDevice(target)
+                    ? "a block device (use --device)" : "a device node, FIFO or socket";
+            throw new FileAlreadyExistsException(file.toString(), null, "is " + kind
+                    + ", not a regular file; --disk creates or replaces disk image files only");
+        }
+        if (!force) {
+            throw new FileAlreadyExistsException(file.toString(), null, "already exists; pass --force to replace it");
+        }
+        return target;
+    }
+
+    /**
+     * Installs onto the block device {@code device}; refuses one that is not a block device, is a partition, is
+     * mounted, holds a partition in use or backs a loop device, unless {@code force} (which also allows writing an
+     * existing regular file in place).
      */
     public static InstallPlan toDevice(OsImage image, InstallOptions options, Path device, boolean force, Progress progress)
             throws IOException {
@@ -82,7 +115,13 @@ public final class DiskInstaller {
             }
         }
         if (!force) {
-            List<String> users = new DeviceUsage().users(device);
+            DeviceUsage usage = new DeviceUsage();
+            Optional<String> partition = usage.partitionOf(device);
+            if (partition.isPresent()) {
+                throw new DeviceInUseException(partition.get() + "; a disk layout inside a partition does not boot."
+                        + " Install onto the whole disk, or pass --force to write it into this partition anyway");
+            }
+            List<String> users = usage.users(device);
             if (!users.isEmpty()) {
                 throw new DeviceInUseException(device + " is in use: " + String.join("; ", users)
                         + ". Unmount it (or pass --force)");

@@ -136,8 +136,16 @@ public record InstallPlan(OsImage image, InstallOptions options, long diskSize, 
         }
 
         long tailBytes = (1 + Gpt.entryArrayBlocks(blockSize)) * blockSize;
-        long fixed = ALIGNMENT + (espSpec.sizeMiB() + systemA.sizeMiB() + systemB.sizeMiB()) * MIB;
-        long required = fixed + data.sizeMiB() * MIB + tailBytes;
+        long required;
+        try {
+            long partitionMiB = Math.addExact(Math.addExact(Math.addExact(espSpec.sizeMiB(), systemA.sizeMiB()),
+                    systemB.sizeMiB()), data.sizeMiB());
+            required = Math.addExact(Math.addExact(ALIGNMENT, Math.multiplyExact(partitionMiB, MIB)), tailBytes);
+        } catch (ArithmeticException e) {
+            throw new DiskSpaceException("the partitions add up to more than " + Long.MAX_VALUE + " bytes (ESP "
+                    + espSpec.sizeMiB() + ", system " + systemA.sizeMiB() + " and " + systemB.sizeMiB() + ", data "
+                    + data.sizeMiB() + " MiB); no disk is that large");
+        }
         long size = diskSize < 0 ? required : diskSize;
         if (size < required) {
             throw new DiskSpaceException("the disk is " + size + " bytes (" + size / MIB + " MiB) but the partitions need "

@@ -53,6 +53,16 @@ public final class Libc {
     public static final int EOPNOTSUPP = 95;
     /** errno: device or resource busy. */
     public static final int EBUSY = 16;
+    /** errno: the file exists. */
+    public static final int EEXIST = 17;
+    /** errno: invalid argument (also: a flag the filesystem does not support). */
+    public static final int EINVAL = 22;
+    /** errno: the system call does not exist. */
+    public static final int ENOSYS = 38;
+    /** {@code renameat2} flag: fail with EEXIST instead of replacing the target. */
+    public static final int RENAME_NOREPLACE = 1;
+    /** {@code renameat2}: paths are relative to the working directory. */
+    private static final int AT_FDCWD = -100;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
@@ -74,6 +84,9 @@ public final class Libc {
     private static final MethodHandle FALLOCATE = handle("fallocate",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
                     ValueLayout.JAVA_LONG), CAPTURE_ERRNO);
+    private static final MethodHandle RENAMEAT2 = handle("renameat2",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
+                    ValueLayout.ADDRESS, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle STRERROR = handle("strerror",
             FunctionDescriptor.of(ValueLayout.ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(256, ValueLayout.JAVA_BYTE)),
                     ValueLayout.JAVA_INT));
@@ -187,6 +200,20 @@ public final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
             int rc = (int) FALLOCATE.invokeExact(state, fd, mode, offset, length);
+            return rc < 0 ? errno(state) : 0;
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** {@code renameat2(from, to, flags)}; returns errno (0 on success). */
+    public static int renameat2(Path from, Path to, int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            int rc = (int) RENAMEAT2.invokeExact(state, AT_FDCWD, arena.allocateFrom(from.toString()), AT_FDCWD,
+                    arena.allocateFrom(to.toString()), flags);
             return rc < 0 ? errno(state) : 0;
         } catch (RuntimeException | Error e) {
             throw e;

@@ -153,6 +153,7 @@ public final class OsImageBuilder {
         try {
             return switch (compression) {
                 case Compression.None none -> storeUncompressed(source, size, writer);
+                case Compression.Zstd zstd when zstd.seekable() -> storeSeekableZstd(source, size, zstd.level(), writer);
                 case Compression.Zstd zstd -> storeZstd(source, size, zstd.level(), writer);
             };
         } finally {
@@ -223,6 +224,25 @@ public final class OsImageBuilder {
                     }
                     return CompletableFuture.completedFuture(null);
                 });
+            }
+        }
+        Digest digest = compressed.digest();
+        writer.commitBlob(temp, digest);
+        return new StoredPayload(
+                new PayloadInfo(source.name(), size, HASH_CHUNK_SIZE, hashes),
+                Descriptor.of(MediaTypes.PAYLOAD_ZSTD, digest, compressed.count()));
+    }
+
+    /** Writes one zstd frame per hash chunk, compressed on all cores, then the seek table. */
+    private StoredPayload storeSeekableZstd(PayloadSource source, long size, int level, OciLayoutWriter writer) throws IOException {
+        Path temp = writer.newTempBlob();
+        DigestingChannel compressed;
+        List<String> hashes;
+        try (FileChannel file = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            compressed = new DigestingChannel(file);
+            try (SeekableZstdWriter frames = new SeekableZstdWriter(compressed, level, HASH_CHUNK_SIZE)) {
+                hashes = chunkHashes(FileChannel.open(source.file(), StandardOpenOption.READ), size, source, frames::add);
+                frames.finish();
             }
         }
         Digest digest = compressed.digest();

@@ -25,6 +25,7 @@ class BlockDeviceInstallTest {
 
     private String loop;
     private Path mountPoint;
+    private String stacked;
 
     @BeforeEach
     void attachLoopDevice() throws Exception {
@@ -40,7 +41,11 @@ class BlockDeviceInstallTest {
         if (mountPoint != null) {
             Tools.run("umount", mountPoint.toString());
         }
+        if (stacked != null) {
+            Tools.run("losetup", "-d", stacked);
+        }
         if (loop != null) {
+            Tools.run("partx", "-d", loop);
             Tools.run("losetup", "-d", loop);
         }
     }
@@ -75,5 +80,35 @@ class BlockDeviceInstallTest {
         // Untouched: still the filesystem, no partition table.
         assertThat(Tools.ok("blkid", "-p", loop)).contains("TYPE=\"ext4\"");
         assertThat(Tools.run("sfdisk", "--json", loop).stdout()).doesNotContain("partitions");
+    }
+
+    @Test
+    void refusesAPartitionUnlessForced() throws Exception {
+        TestImages.payloads(dir);
+        OsImage image = TestImages.build(dir, dir.resolve("img"), new Compression.None());
+        Tools.ok("sgdisk", "-n", "1:2048:+90M", loop);
+        Tools.ok("partx", "-a", loop);
+        Path partition = Path.of(loop + "p1");
+        assertThat(partition).exists();
+        Tools.ok("mkfs.ext4", "-q", "-F", partition.toString());
+        assertThatThrownBy(() -> DiskInstaller.toDevice(image, TestImages.smallOptions(), partition, false, Progress.NONE))
+                .isInstanceOf(DeviceInUseException.class)
+                .hasMessageContaining(partition + " is partition 1 of " + loop)
+                .hasMessageContaining("--force");
+        assertThat(Tools.ok("blkid", "-p", partition.toString())).contains("TYPE=\"ext4\"");
+        InstallPlan plan = DiskInstaller.toDevice(image, TestImages.smallOptions(), partition, true, Progress.NONE);
+        assertThat(plan.diskSize()).isEqualTo(90L << 20);
+    }
+
+    @Test
+    void refusesADeviceThatBacksALoopDevice() throws Exception {
+        TestImages.payloads(dir);
+        OsImage image = TestImages.build(dir, dir.resolve("img"), new Compression.None());
+        Tools.ok("mkfs.ext4", "-q", "-F", loop);
+        stacked = Tools.ok("losetup", "--find", "--show", loop).strip();
+        assertThatThrownBy(() -> DiskInstaller.toDevice(image, TestImages.smallOptions(), Path.of(loop), false, Progress.NONE))
+                .isInstanceOf(DeviceInUseException.class)
+                .hasMessageContaining(loop + " backs the loop device " + stacked);
+        assertThat(Tools.ok("blkid", "-p", loop)).contains("TYPE=\"ext4\"");
     }
 }

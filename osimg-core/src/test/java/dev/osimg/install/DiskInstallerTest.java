@@ -22,6 +22,14 @@ import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.util.ArrayList;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -312,5 +320,116 @@ class DiskInstallerTest {
         assertThatThrownBy(() -> DiskInstaller.toDevice(plain, TestImages.smallOptions(), file, false, Progress.NONE))
                 .hasMessageContaining("is not a block device").hasMessageContaining("--force");
         assertThat(Files.readAllBytes(file)).isEqualTo(new byte[4096]);
+    }
+
+    private static int mode(Path p) throws Exception {
+        return (Integer) Files.getAttribute(p, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Test
+    void forceReplacesOnlyRegularFilesNeverDevicesFifosOrSockets() throws Exception {
+        Path fifo = dir.resolve("fifo");
+        Tools.ok("mkfifo", fifo.toString());
+        Path nullDevice = dir.resolve("null");
+        Tools.ok("mknod", nullDevice.toString(), "c", "1", "3");
+        Path socket = dir.resolve("socket");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            Path toNull = Files.createSymbolicLink(dir.resolve("to-null"), nullDevice);
+            Path dangling = Files.createSymbolicLink(dir.resolve("dangling"), dir.resolve("nowhere"));
+            for (Path target : List.of(fifo, nullDevice, socket, toNull, dangling)) {
+                int before = mode(target);
+                assertThatThrownBy(() -> DiskInstaller.toImageFile(plain, TestImages.smallOptions(), target, -1, true,
+                        Progress.NONE)).as(target.toString()).isInstanceOf(FileAlreadyExistsException.class)
+                        .hasMessageContaining("not a regular file");
+                assertThat(mode(target)).as(target.toString()).isEqualTo(before);
+            }
+        }
+        try (var listing = Files.list(dir)) {
+            assertThat(listing.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("fifo", "null", "socket", "to-null", "dangling");
+        }
+    }
+
+    @Test
+    void forceThroughASymbolicLinkReplacesTheFileItPointsTo() throws Exception {
+        Path real = dir.resolve("real.img");
+        Files.writeString(real, "old");
+        Path link = Files.createSymbolicLink(dir.resolve("link.img"), real.getFileName());
+        DiskInstaller.toImageFile(plain, TestImages.smallOptions(), link, -1, true, Progress.NONE);
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Tools.ok("sgdisk", "-v", real.toString())).contains("No problems found");
+    }
+
+    @Test
+    void neverReplacesAFileThatAppearsDuringTheInstall() throws Exception {
+        Path disk = dir.resolve("race.img");
+        Progress sneaky = new Progress() {
+            @Override
+            public void begin(String step, long totalBytes) {
+                if (step.equals(InstallApplier.PHASE_TABLE)) {
+                    try {
+                        Files.writeString(disk, "theirs");
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            }
+        };
+        assertThatThrownBy(() -> DiskInstaller.toImageFile(plain, TestImages.smallOptions(), disk, -1, false, sneaky))
+                .isInstanceOf(FileAlreadyExistsException.class).hasMessageContaining("pass --force");
+        assertThat(Files.readString(disk)).isEqualTo("theirs");
+        try (var listing = Files.list(dir)) {
+            assertThat(listing.map(p -> p.getFileName().toString())).containsExactly("race.img");
+        }
+    }
+
+    @Test
+    void ofConcurrentInstallsToOneNewPathExactlyOneSucceeds() throws Exception {
+        Path disk = dir.resolve("shared.img");
+        List<Future<InstallPlan>> results = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+            for (int i = 0; i < 4; i++) {
+                Callable<InstallPlan> install = () -> DiskInstaller.toImageFile(plain, TestImages.smallOptions(), disk, -1, false,
+                        Progress.NONE);
+                results.add(pool.submit(install));
+            }
+        }
+        int succeeded = 0;
+        for (Future<InstallPlan> f : results) {
+            try {
+                f.get();
+                succeeded++;
+            } catch (java.util.concurrent.ExecutionException e) {
+                assertThat(e.getCause()).isInstanceOf(FileAlreadyExistsException.class);
+            }
+        }
+        assertThat(succeeded).isEqualTo(1);
+        try (var listing = Files.list(dir)) {
+            assertThat(listing.map(p -> p.getFileName().toString())).containsExactly("shared.img");
+        }
+    }
+
+    @Test
+    void refusesPartitionSizesThatOverflowOrExceedTheFormats() {
+        // 2^44 + 8 MiB is 2^64 + 8 MiB bytes: it once wrapped around to 8 MiB slots.
+        assertThatThrownBy(() -> TestImages.spec(PartitionRole.SYSTEM_A, 17_592_186_044_424L))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("17592186044424 MiB is too large");
+        long huge = (Long.MAX_VALUE >> 20) - 64;
+        InstallOptions twoHugeSlots = TestImages.smallOptions()
+                .withPartition(PartitionRole.SYSTEM_A, TestImages.spec(PartitionRole.SYSTEM_A, huge))
+                .withPartition(PartitionRole.SYSTEM_B, TestImages.spec(PartitionRole.SYSTEM_B, huge));
+        assertThatThrownBy(() -> InstallPlan.compute(plain, twoHugeSlots, -1, 512)).isInstanceOf(DiskSpaceException.class)
+                .hasMessageContaining("the partitions add up to more than");
+        // FAT32 counts sectors in 32 bits: 2 TiB - 512 bytes with 512-byte sectors.
+        InstallOptions bigEsp = TestImages.smallOptions().withPartition(PartitionRole.ESP, TestImages.spec(PartitionRole.ESP,
+                3L << 20));
+        assertThatThrownBy(() -> InstallPlan.compute(plain, bigEsp, -1, 512)).isInstanceOf(DiskSpaceException.class)
+                .hasMessageContaining("ESP (--esp-size 3145728)").hasMessageContaining("FAT32")
+                .hasMessageContaining("2097151 MiB");
+        InstallOptions maxEsp = TestImages.smallOptions().withPartition(PartitionRole.ESP, TestImages.spec(PartitionRole.ESP,
+                Long.MAX_VALUE >> 20));
+        assertThatThrownBy(() -> InstallPlan.compute(plain, maxEsp, -1, 512)).isInstanceOf(DiskSpaceException.class)
+                .hasMessageContaining("FAT32").hasMessageNotContaining("-1 MiB");
     }
 }

@@ -1,0 +1,174 @@
+package dev.osimg.linux;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Names for temporary files and directories that say which process owns them, so that what a killed
+ * run left behind is recognised and removed by the next run into the same place, and what a signalled
+ * run (SIGINT, SIGTERM) is still writing is removed as the JVM shuts down.
+ *
+ * <p>A name is {@code .osimg-tmp-<pid namespace>-<pid>-<start time>-<random>-<label>}: a process of
+ * the same PID namespace with that PID and start time is the owner; only when no such process runs
+ * is the entry stale. Entries of another PID namespace (another container) are never touched.
+ */
+public final class TemporaryFiles {
+    /** Every temporary name starts with this. */
+    public static final String PREFIX = ".osimg-tmp-";
+
+    private static final Pattern NAME = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)-(\\d+)-([0-9a-f]+)-[0-9a-f]+-.*",
+            Pattern.DOTALL);
+    private static final int MAX_LABEL = 64;
+    private static final String NAMESPACE = pidNamespace();
+    private static final long PID = ProcessHandle.current().pid();
+    private static final long START = startMillis(ProcessHandle.current()).orElse(0L);
+    private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("osimg-temporary-cleanup").unstarted(
+                TemporaryFiles::deleteLive));
+    }
+
+    private TemporaryFiles() {
+    }
+
+    /**
+     * A fresh temporary path in {@code dir} (not created) whose name ends with {@code label}, registered
+     * to be deleted if the JVM exits before {@link #release} is called.
+     */
+    public static Path newPath(Path dir, String label) {
+        String safe = label.length() > MAX_LABEL ? label.substring(0, MAX_LABEL) : label;
+        String name = PREFIX + NAMESPACE + "-" + PID + "-" + Long.toHexString(START) + "-"
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()) + "-" + safe;
+        Path path = dir.resolve(name);
+        LIVE.add(path);
+        return path;
+    }
+
+    /** Creates an empty temporary file in {@code dir} with the default permissions (the umask applies). */
+    public static Path createFile(Path dir, String label) throws IOException {
+        Path path = newPath(dir, label);
+        try {
+            return Files.createFile(path);
+        } catch (IOException e) {
+            release(path);
+            throw e;
+        }
+    }
+
+    /** Creates a temporary directory in {@code dir} with the default permissions (the umask applies). */
+    public static Path createDirectory(Path dir, String label) throws IOException {
+        Path path = newPath(dir, label);
+        try {
+            return Files.createDirectory(path);
+        } catch (IOException e) {
+            release(path);
+            throw e;
+        }
+    }
+
+    /** The path is no longer temporary (renamed into place, or deleted): exiting leaves it alone. */
+    public static void release(Path path) {
+        LIVE.remove(path);
+    }
+
+    /** Deletes a temporary file or directory tree, if it exists, and releases it. */
+    public static void delete(Path path) throws IOException {
+        deleteTree(path);
+        release(path);
+    }
+
+    /**
+     * Deletes the temporary entries directly in {@code dir} whose owner process is gone; returns how
+     * many. A directory that does not exist has none.
+     */
+    public static int sweep(Path dir) throws IOException {
+        int removed = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, PREFIX + "*")) {
+            for (Path entry : entries) {
+                if (isStale(entry.getFileName().toString())) {
+                    deleteTree(entry);
+                    removed++;
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return removed;
+        }
+        return removed;
+    }
+
+    /** Whether a temporary name belongs to a process of this PID namespace that no longer runs. */
+    static boolean isStale(String name) {
+        Matcher m = NAME.matcher(name);
+        if (!m.matches() || !m.group(1).equals(NAMESPACE)) {
+            return false;
+        }
+        long pid;
+        long start;
+        try {
+            pid = Long.parseLong(m.group(2));
+            start = Long.parseUnsignedLong(m.group(3), 16);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        Optional<ProcessHandle> owner = ProcessHandle.of(pid);
+        if (owner.isEmpty()) {
+            return true;
+        }
+        // The PID may have been reused by a later process: then the start time differs.
+        return startMillis(owner.get()).map(s -> s != start).orElse(false);
+    }
+
+    private static Optional<Long> startMillis(ProcessHandle process) {
+        return process.info().startInstant().map(Instant::toEpochMilli);
+    }
+
+    private static String pidNamespace() {
+        try {
+            String link = Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString();
+            String digits = link.replaceAll("\\D", "");
+            return digits.isEmpty() ? "0" : digits;
+        } catch (IOException | UnsupportedOperationException e) {
+            return "0";
+        }
+    }
+
+    private static void deleteLive() {
+        for (Path path : LIVE) {
+            try {
+                deleteTree(path);
+            } catch (IOException | UncheckedIOException e) {
+                // The JVM is exiting: what cannot be deleted now is swept by the next run.
+            }
+        }
+    }
+
+    private static void deleteTree(Path path) throws IOException {
+        if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            Files.deleteIfExists(path);
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+}
