@@ -15,7 +15,6 @@ import dev.osimg.osimage.OsImage;
 import dev.osimg.osimage.OsImageFormatException;
 import dev.osimg.osimage.Payload;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -91,7 +90,7 @@ public record InstallPlan(OsImage image, InstallOptions options, long diskSize, 
         }
         String arch = architecture(image);
         String bootPath = "EFI/BOOT/" + bootFileName(arch);
-        Blob kernelContent = kernelBlob.orElseGet(() -> verifiedBlob(kernel));
+        Blob kernelContent = kernelBlob.orElseGet(kernel::verifiedBlob);
         Optional<String> loaderName;
         Blob bootProgram;
         if (options.directBoot()) {
@@ -108,12 +107,19 @@ public record InstallPlan(OsImage image, InstallOptions options, long diskSize, 
         }
         Optional<Blob> parameters = readableFile(options.nodeParameters(), "node parameters (--node-parameters)");
 
-        // boot-a.efi and the state are written in every mode, so that the ESP always has the A/B layout.
+        // boot-a.efi is written in every mode, so that a direct-boot disk has slot A's kernel where an update expects it.
         FatTree tree = new FatTree();
         tree.add(bootPath, bootProgram);
         tree.add(BOOT_A_PATH, kernelContent);
-        tree.add(STATE_PATH, new BytesBlob(LoaderState.DEFAULT.encode()));
+        if (!options.directBoot()) {
+            tree.add(STATE_PATH, new BytesBlob(LoaderState.DEFAULT.encode()));
+        }
         parameters.ifPresent(p -> tree.add("metropolis/parameters.pb", p));
+        LocalDateTime time = options.reproducible() ? REPRODUCIBLE_TIME
+                : LocalDateTime.now(ZoneOffset.UTC).withNano(0);
+        // What slot A holds, for osimg status.
+        tree.add(SlotRecord.path(LoaderState.Slot.A),
+                new BytesBlob(SlotRecord.of(LoaderState.Slot.A, image, time, "install").encode()));
 
         PartitionSpec espSpec = options.partition(PartitionRole.ESP);
         PartitionSpec systemA = options.partition(PartitionRole.SYSTEM_A);
@@ -171,8 +177,6 @@ public record InstallPlan(OsImage image, InstallOptions options, long diskSize, 
         PlannedPartition espPartition = partitions.getFirst();
         LoadOption option = LoadOption.active(BOOT_DESCRIPTION, DevicePath.hardDriveFile(espPartition.number(),
                 espPartition.entry().firstLba(), espPartition.entry().blocks(), espPartition.entry().id(), "/" + bootPath));
-        LocalDateTime time = options.reproducible() ? REPRODUCIBLE_TIME
-                : LocalDateTime.now(ZoneOffset.UTC).withNano(0);
         return new InstallPlan(image, options, size, blockSize, partitions, gpt, esp, id.volumeId(), time, system, systemBlob,
                 bootPath, options.directBoot(), loaderName, option);
     }
@@ -216,21 +220,6 @@ public record InstallPlan(OsImage image, InstallOptions options, long diskSize, 
             throw new AccessDeniedException(p.toString(), null, what + " cannot be read");
         }
         return Optional.of(FileBlob.of(p));
-    }
-
-    /** The payload's verified stream as a blob, so the FAT writer can stream it into its clusters. */
-    private static Blob verifiedBlob(Payload payload) {
-        return new Blob() {
-            @Override
-            public long size() {
-                return payload.size();
-            }
-
-            @Override
-            public InputStream open() throws IOException {
-                return payload.openVerified();
-            }
-        };
     }
 
     private static long ceilMiB(long bytes) {

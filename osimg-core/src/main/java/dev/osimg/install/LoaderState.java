@@ -7,13 +7,6 @@ import java.io.ByteArrayOutputStream;
  * {@code ABLoaderData { Slot active_slot = 1; Slot next_slot = 2; }}, encoded and decoded by hand (two varint fields).
  */
 public record LoaderState(Slot activeSlot, Slot nextSlot) {
-    /** The state the loader assumes when the file is missing or corrupt. */
-    public static final LoaderState DEFAULT = new LoaderState(Slot.A, Slot.NONE);
-
-    private static final int FIELD_ACTIVE_SLOT = 1;
-    private static final int FIELD_NEXT_SLOT = 2;
-    private static final int MAX_VARINT_BYTES = 10;
-
     /** A slot, with its protobuf enum number. */
     public enum Slot {
         /** No slot. */
@@ -23,6 +16,20 @@ public record LoaderState(Slot activeSlot, Slot nextSlot) {
         /** Slot B. */
         B;
 
+        /** The other slot of A and B. */
+        public Slot other() {
+            return switch (this) {
+                case A -> B;
+                case B -> A;
+                case NONE -> throw new IllegalStateException("NONE has no other slot");
+            };
+        }
+
+        /** {@code a} or {@code b}, as in file names and on the command line. */
+        public String letter() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
         /** The slot of an enum number; proto3 enums are open, and the loader treats unknown numbers as NONE. */
         static Slot ofNumber(long number) {
             // An enum is an int32 on the wire: parsers keep the low 32 bits of the varint.
@@ -31,23 +38,21 @@ public record LoaderState(Slot activeSlot, Slot nextSlot) {
         }
     }
 
-    /** The protobuf encoding; fields at their default (NONE) are left out, as proto3 does. */
-    public byte[] encode() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        field(out, FIELD_ACTIVE_SLOT, activeSlot.ordinal());
-        field(out, FIELD_NEXT_SLOT, nextSlot.ordinal());
-        return out.toByteArray();
+    /** The state the loader assumes when the file is missing or cannot be decoded: slot A. */
+    public static final LoaderState DEFAULT = new LoaderState(Slot.A, Slot.NONE);
+
+    private static final int FIELD_ACTIVE_SLOT = 1;
+    private static final int FIELD_NEXT_SLOT = 2;
+    private static final int MAX_VARINT_BYTES = 10;
+
+    /** The slot the loader boots by default: the active one, A when it is NONE. */
+    public Slot effectiveActive() {
+        return activeSlot == Slot.NONE ? Slot.A : activeSlot;
     }
 
-    /**
-     * The slot the loader boots with this state: {@code next_slot} when it is A or B (once), else {@code active_slot},
-     * else A.
-     */
-    public Slot bootSlot() {
-        if (nextSlot != Slot.NONE) {
-            return nextSlot;
-        }
-        return activeSlot == Slot.NONE ? Slot.A : activeSlot;
+    /** The slot the loader boots next: the one-shot next slot when set, else the effective active one. */
+    public Slot bootsNext() {
+        return nextSlot != Slot.NONE ? nextSlot : effectiveActive();
     }
 
     /**
@@ -115,6 +120,14 @@ public record LoaderState(Slot activeSlot, Slot nextSlot) {
             throw new LoaderStateFormatException("truncated field at byte " + fieldStart);
         }
         pos[0] += (int) length;
+    }
+
+    /** The protobuf encoding; fields at their default (NONE) are left out, as proto3 does. */
+    public byte[] encode() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        field(out, FIELD_ACTIVE_SLOT, activeSlot.ordinal());
+        field(out, FIELD_NEXT_SLOT, nextSlot.ordinal());
+        return out.toByteArray();
     }
 
     private static void field(ByteArrayOutputStream out, int number, int value) {

@@ -68,6 +68,21 @@ public final class Payload {
         }
     }
 
+    /** The verified content as a blob: each {@link Blob#open()} is a new {@link #openVerified()} stream. */
+    public Blob verifiedBlob() {
+        return new Blob() {
+            @Override
+            public long size() {
+                return Payload.this.size();
+            }
+
+            @Override
+            public InputStream open() throws IOException {
+                return openVerified();
+            }
+        };
+    }
+
     /** Reads and verifies every chunk without copying it anywhere, reporting progress; returns the size. */
     public long verify(Progress progress) throws IOException {
         long total = 0;

@@ -121,7 +121,9 @@ class DiskInstallerTest {
             assertThat(Files.readAllBytes(out)).as(e.getKey()).isEqualTo(e.getValue());
         }
         assertThat(Tools.ok("mdir", "-/", "-b", "-i", esp.toString(), "::").lines().filter(l -> !l.endsWith("/")).count())
-                .as("no other files on the ESP").isEqualTo(files.size());
+                .as("no other files on the ESP than these and slot A's record").isEqualTo(files.size() + 1);
+        assertThat(Tools.ok("mtype", "-i", esp.toString(), "::EFI/metropolis/slot-a.json"))
+                .contains("\"manifest_digest\": \"sha256:").contains("\"written_by\": \"install\"");
 
         byte[] system = Files.readAllBytes(fixtures.resolve("system"));
         assertThat(slice(disk, 41 * MIB, system.length)).isEqualTo(system);
@@ -186,7 +188,7 @@ class DiskInstallerTest {
     }
 
     @Test
-    void directBootPutsTheKernelAtTheFallbackPathAndStillInSlotA() throws Exception {
+    void directBootPutsTheKernelAtTheFallbackPathAndInSlotA() throws Exception {
         Path disk = dir.resolve("direct.img");
         InstallPlan plan = DiskInstaller.toImageFile(plain, TestImages.smallOptions().withDirectBoot(true), disk, -1, false,
                 Progress.NONE);
@@ -196,7 +198,7 @@ class DiskInstallerTest {
         byte[] kernel = Files.readAllBytes(fixtures.resolve("kernel.efi"));
         assertThat(espFile(esp, "EFI/BOOT/BOOTx64.EFI")).isEqualTo(kernel);
         assertThat(espFile(esp, "EFI/metropolis/boot-a.efi")).isEqualTo(kernel);
-        assertThat(espFile(esp, "EFI/metropolis/loader_state.pb")).containsExactly(0x08, 0x01);
+        assertThat(Tools.ok("mdir", "-i", esp, "::EFI/metropolis")).contains("slot-a.json").doesNotContain("loader_state");
     }
 
     @Test
