@@ -17,6 +17,8 @@
 
 #define WIDEN2(s) L##s
 #define WIDEN(s) WIDEN2(s)
+#define STRINGIFY2(x) #x
+#define STRINGIFY(x) STRINGIFY2(x)
 
 #define PREFIX L"osimg-abloader: "
 #define STATE_PATH L"\\EFI\\metropolis\\loader_state.pb"
@@ -180,7 +182,7 @@ static enum ab_slot choose_slot(EFI_HANDLE device, CHAR16 **reason)
     if (status == EFI_NOT_FOUND) {
         Print(PREFIX L"no state file %s; using slot A\n", STATE_PATH);
     } else if (status == EFI_BAD_BUFFER_SIZE) {
-        Print(PREFIX L"state file %s is corrupt (larger than %d bytes); using slot A\n", STATE_PATH, STATE_MAX);
+        Print(PREFIX L"state file %s is corrupt (larger than " WIDEN(STRINGIFY(STATE_MAX)) L" bytes); using slot A\n", STATE_PATH);
     } else if (EFI_ERROR(status)) {
         Print(PREFIX L"cannot read state file %s (%r); using slot A\n", STATE_PATH, status);
     } else {
