@@ -17,8 +17,8 @@ final class CliRunner {
     private CliRunner() {
     }
 
-    /** Runs {@code osimg ARGS} with the given extra JVM options. */
-    static Result run(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
+    /** The command line that runs {@code osimg ARGS} in a child JVM with the given extra JVM options. */
+    static List<String> command(List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--enable-native-access=ALL-UNNAMED");
@@ -27,7 +27,12 @@ final class CliRunner {
         command.add(System.getProperty("java.class.path"));
         command.add(Main.class.getName());
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).start();
+        return command;
+    }
+
+    /** Runs {@code osimg ARGS} with the given extra JVM options. */
+    static Result run(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command(jvmOptions, args)).start();
         process.getOutputStream().close();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
