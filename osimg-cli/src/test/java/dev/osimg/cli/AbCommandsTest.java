@@ -167,7 +167,8 @@ class AbCommandsTest {
         refused(blank, 1, "is not an A/B disk installed by osimg", "status", "--disk", blank.toString());
 
         Path direct = dir.resolve("direct.img");
-        ok(osimg("install", v1, "--disk", direct.toString(), "--esp-size", "40", "--system-size", "8", "--data-size", "0", "-q"));
+        ok(osimg("install", v1, "--disk", direct.toString(), "--direct-boot", "--esp-size", "40", "--system-size", "8", "--data-size",
+                "0", "-q"));
         refused(direct, 1, "boots /EFI/BOOT/BOOTx64.EFI directly", "update", v2, "--disk", direct.toString());
 
         Path efivars = Files.createDirectories(dir.resolve("efivars"));
