@@ -221,7 +221,7 @@ final class BuildCommand implements Callable<Integer> {
                 base = GoCompatibleJson.mapper().readValue(Files.readAllBytes(productInfoFile), ProductInfo.class);
             } catch (JsonProcessingException e) {
                 throw new IllegalArgumentException("--product-info " + productInfoFile + " is not a valid product info JSON object: "
-                        + e.getOriginalMessage());
+                        + dev.osimg.json.JsonProblem.describe(e));
             }
         }
         List<Component> comps = base.components();

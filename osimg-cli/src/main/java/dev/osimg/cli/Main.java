@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
             "127.0.0.0/8 and ::1 are reached over plain HTTP, others over HTTPS unless --plain-http."
         },
         subcommands = {BuildCommand.class, InspectCommand.class, VerifyCommand.class, InstallCommand.class,
-            CopyCommand.class, PushCommand.class, PullCommand.class, ServeCommand.class, CommandLine.HelpCommand.class},
+            CopyCommand.class, PushCommand.class, PullCommand.class, ServeCommand.class, VersionCommand.class,
+            CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure, 2 usage error, 3 invalid image, 4 verification failed."})
 public final class Main {
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,

@@ -44,7 +44,7 @@ public final class OciLayout {
         try {
             index = GoCompatibleJson.mapper().readValue(bytes, Index.class);
         } catch (JsonProcessingException e) {
-            throw new IOException(indexFile + " is not a valid image index: " + e.getOriginalMessage(), e);
+            throw new InvalidImageException(indexFile + " is not a valid image index: " + dev.osimg.json.JsonProblem.describe(e), e);
         }
         if (index.mediaType() != null && !index.mediaType().isEmpty() && !index.mediaType().equals(MediaTypes.IMAGE_INDEX)) {
             throw new IOException(indexFile + ": mediaType is \"" + index.mediaType() + "\", expected \"" + MediaTypes.IMAGE_INDEX + "\"");

@@ -59,7 +59,8 @@ public final class Payload {
         }
         InputStream stored = blob.open();
         try {
-            InputStream content = new ZstdInputStreamNoFinalizer(new BufferedInputStream(stored, 1 << 17));
+            InputStream content = new ZstdDecodingFailures(new ZstdInputStreamNoFinalizer(new BufferedInputStream(stored, 1 << 17)),
+                    name(), image.location());
             return new VerifiedPayloadInputStream(new InputStreamChannel(content), info, image.location());
         } catch (IOException | RuntimeException e) {
             stored.close();
