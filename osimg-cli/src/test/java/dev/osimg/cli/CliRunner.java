@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the CLI in a child JVM, as a user would, and captures exit code, stdout and stderr. */
@@ -19,7 +20,16 @@ final class CliRunner {
 
     /** Runs {@code osimg ARGS} with the given extra JVM options. */
     static Result run(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
+        return finish(start(List.of(), Map.of(), jvmOptions, args), args);
+    }
+
+    /**
+     * Starts {@code osimg ARGS} without waiting: behind {@code prefix} (a command such as
+     * {@code setpriv ...} that runs the JVM), with extra environment variables and JVM options.
+     */
+    static Process start(List<String> prefix, Map<String, String> environment, List<String> jvmOptions, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--enable-native-access=ALL-UNNAMED");
         command.addAll(jvmOptions);
@@ -27,8 +37,15 @@ final class CliRunner {
         command.add(System.getProperty("java.class.path"));
         command.add(Main.class.getName());
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).start();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         process.getOutputStream().close();
+        return process;
+    }
+
+    /** Waits for a started run and captures its exit code, stdout and stderr. */
+    static Result finish(Process process, String... args) throws IOException, InterruptedException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Thread errReader = Thread.ofVirtual().start(() -> copy(process, true, err));
