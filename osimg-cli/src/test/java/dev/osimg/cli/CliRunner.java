@@ -20,7 +20,17 @@ final class CliRunner {
 
     /** Runs {@code osimg ARGS} with the given extra JVM options. */
     static Result run(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
-        return finish(start(List.of(), Map.of(), jvmOptions, args), args);
+        return run(Map.of(), jvmOptions, args);
+    }
+
+    /** Runs {@code osimg ARGS} with extra environment variables and JVM options. */
+    static Result run(Map<String, String> environment, List<String> jvmOptions, String... args)
+            throws IOException, InterruptedException {
+        return finish(start(List.of(), environment, jvmOptions, args), args);
+    }
+
+    static Result run(String... args) throws IOException, InterruptedException {
+        return run(List.of(), args);
     }
 
     /**
@@ -30,13 +40,7 @@ final class CliRunner {
     static Process start(List<String> prefix, Map<String, String> environment, List<String> jvmOptions, String... args)
             throws IOException {
         List<String> command = new ArrayList<>(prefix);
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("--enable-native-access=ALL-UNNAMED");
-        command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(Main.class.getName());
-        command.addAll(List.of(args));
+        command.addAll(command(jvmOptions, args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(environment);
         Process process = builder.start();
@@ -58,8 +62,17 @@ final class CliRunner {
         return new Result(process.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
-    static Result run(String... args) throws IOException, InterruptedException {
-        return run(List.of(), args);
+    /** The command line of a child JVM running {@code osimg ARGS}. */
+    static List<String> command(List<String> jvmOptions, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Main.class.getName());
+        command.addAll(List.of(args));
+        return command;
     }
 
     private static void copy(Process process, boolean stderr, ByteArrayOutputStream sink) {
