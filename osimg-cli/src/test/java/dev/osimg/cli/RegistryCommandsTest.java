@@ -48,8 +48,8 @@ class RegistryCommandsTest {
 
             JsonNode built = json(run("build", "-q", "--json", "-o", host + "/os/cli:built", "-p", "kernel.efi=" + kernel,
                     "-p", "system=" + system, "--compression", "zstd"));
-            assertThat(built.path("pushed_to").asText()).isEqualTo(host + "/os/cli:built");
-            String digest = built.path("manifest_digest").asText();
+            assertThat(built.path("image").asText()).isEqualTo(host + "/os/cli:built");
+            String digest = built.path("digest").asText();
 
             Path pulled = tmp.resolve("pulled");
             JsonNode pull = json(run("pull", "-q", "--json", host + "/os/cli:built", pulled.toString()));
