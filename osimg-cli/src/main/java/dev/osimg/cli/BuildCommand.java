@@ -226,7 +226,7 @@ final class BuildCommand implements Callable<Integer>, WritesOnly {
                 base = GoCompatibleJson.mapper().readValue(Files.readAllBytes(productInfoFile), ProductInfo.class);
             } catch (JsonProcessingException e) {
                 throw new IllegalArgumentException("--product-info " + productInfoFile + " is not a valid product info JSON object: "
-                        + e.getOriginalMessage());
+                        + dev.osimg.json.JsonProblem.describe(e));
             }
         }
         List<Component> comps = base.components();

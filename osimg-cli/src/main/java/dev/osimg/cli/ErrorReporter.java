@@ -2,8 +2,9 @@ package dev.osimg.cli;
 
 import dev.osimg.blob.DigestMismatchException;
 import dev.osimg.digest.InvalidDigestException;
-import dev.osimg.osimage.OsImageFormatException;
+import dev.osimg.oci.InvalidImageException;
 import dev.osimg.osimage.PayloadVerificationException;
+import dev.osimg.sign.SignatureVerificationException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -44,12 +45,22 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
     static int exitCode(Throwable e) {
         return switch (e) {
             case PayloadVerificationException v -> ExitCodes.VERIFICATION_FAILED;
+            case SignatureVerificationException s -> ExitCodes.VERIFICATION_FAILED;
             case DigestMismatchException d -> ExitCodes.VERIFICATION_FAILED;
-            case OsImageFormatException f -> ExitCodes.INVALID_IMAGE;
+            case InvalidImageException f -> ExitCodes.INVALID_IMAGE;
             case InvalidDigestException d -> ExitCodes.INVALID_IMAGE;
-            case IllegalArgumentException a -> ExitCodes.USAGE;
+            case IllegalArgumentException a when thrownByOsimg(a) -> ExitCodes.USAGE;
             default -> ExitCodes.FAILURE;
         };
+    }
+
+    /**
+     * Whether osimg's own code threw it: osimg checks what the user gave with these, while one
+     * from a library or the JDK is a failure, not a usage error.
+     */
+    private static boolean thrownByOsimg(Throwable e) {
+        StackTraceElement[] stack = e.getStackTrace();
+        return stack.length > 0 && stack[0].getClassName().startsWith("dev.osimg.");
     }
 
     /** The message of an exception, with the file system's terse ones made readable. */
@@ -61,7 +72,9 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
             case FileAlreadyExistsException f -> f.getReason() == null ? f.getFile() + ": already exists"
                     : f.getFile() + " " + f.getReason();
             case FileSystemException f -> f.getMessage();
-            default -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            case RuntimeException r when !thrownByOsimg(r) -> "unexpected failure" + (r.getMessage() == null ? "" : ": " + r.getMessage())
+                    + " (--debug shows where)";
+            default -> e.getMessage() == null ? "unexpected failure (--debug shows where)" : e.getMessage();
         };
     }
 }

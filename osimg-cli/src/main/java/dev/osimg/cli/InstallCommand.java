@@ -9,6 +9,7 @@ import dev.osimg.install.InstallPlan;
 import dev.osimg.install.PartitionRole;
 import dev.osimg.install.PartitionSpec;
 import dev.osimg.install.PlannedPartition;
+import dev.osimg.oci.ImageReference;
 import dev.osimg.osimage.OsImage;
 import dev.osimg.registry.RegistryClient;
 import java.io.IOException;
@@ -118,6 +119,9 @@ final class InstallCommand implements Callable<Integer> {
     @CommandLine.Mixin
     RegistryOptionsMixin registry;
 
+    @CommandLine.Mixin
+    SignatureOptionsMixin signatures;
+
     @Override
     public Integer call() throws IOException {
         // The client stays open for the whole install: payloads stream from the registry onto the disk.
@@ -137,6 +141,8 @@ final class InstallCommand implements Callable<Integer> {
             checkBootEntryTarget();
         }
         OsImage os = ImageArgument.open(image, client);
+        // Before the target is created or opened: a refused image leaves it untouched.
+        SignatureCheck.Outcome signature = signatures.check(ImageReference.parse(image), os.image(), client);
         long opened = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -152,6 +158,7 @@ final class InstallCommand implements Callable<Integer> {
         String where = (target.disk != null ? target.disk : target.device).toString();
         if (output.json) {
             Map<String, Object> doc = result(plan, where, bootEntry);
+            doc.put("signature", signature.describe());
             doc.put("open_seconds", (opened - start) / 1e9);
             doc.put("install_seconds", (System.nanoTime() - opened) / 1e9);
             doc.put("seconds", nanos / 1e9);
@@ -170,6 +177,7 @@ final class InstallCommand implements Callable<Integer> {
                 out.printf("  %-2d %-22s %12s %12s  %s%n", p.number(), p.entry().name(), Sizes.bytes(p.offset(plan.blockSize())),
                         Sizes.bytes(p.size(plan.blockSize())), p.entry().type());
             }
+            out.printf("Signature: %s%n", signature.describe());
             out.printf("Boots /%s%s%n", plan.bootPath(), bootEntry == null ? "" : " (UEFI entry " + EfiVarFs.bootName(bootEntry)
                     + ", first in BootOrder)");
             out.flush();

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
         },
         subcommands = {BuildCommand.class, InspectCommand.class, VerifyCommand.class, InstallCommand.class,
             CopyCommand.class, PushCommand.class, PullCommand.class, ServeCommand.class, VersionCommand.class,
-            CommandLine.HelpCommand.class},
+            GenerateKeyPairCommand.class, SignCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure, 2 usage error, 3 invalid image, 4 verification failed.",
             "Run 'osimg COMMAND --help' for a command's options, 'man osimg-COMMAND' where osimg is installed."})
 public final class Main {

@@ -1,5 +1,6 @@
 package dev.osimg.cli;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -19,6 +20,14 @@ final class PullCommand extends TransferCommand {
 
     @Parameters(index = "1", paramLabel = "DIR", description = "The layout directory: new, empty, or an existing layout.")
     String destination;
+
+    @CommandLine.Mixin
+    SignatureOptionsMixin signatures;
+
+    @Override
+    SignatureOptionsMixin signatureCheck() {
+        return signatures;
+    }
 
     @Override
     String source() {

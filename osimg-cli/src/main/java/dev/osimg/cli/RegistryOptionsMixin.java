@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The registry options shared by every command that takes IMAGE arguments. */
 final class RegistryOptionsMixin {
@@ -33,6 +35,14 @@ final class RegistryOptionsMixin {
     @Option(names = "--jobs", paramLabel = "N", defaultValue = "4", description = "Blobs transferred at once (default: ${DEFAULT-VALUE}).")
     int jobs;
 
+    @Option(names = "--retry-times", paramLabel = "N",
+            description = "Retry failed registry requests N times, connections that cannot be made included "
+                    + "(default: 5 retries of error answers and broken connections; a refused connection or unknown host fails at once).")
+    Integer retryTimes;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     /** A client with these options; credentials from the Docker config unless given here. */
     RegistryClient client() throws IOException {
         return new RegistryClient(options());
@@ -48,8 +58,17 @@ final class RegistryOptionsMixin {
         if (passwordStdin != (username != null)) {
             throw new IllegalArgumentException("--username and --password-stdin go together: give both or neither");
         }
+        if (mirrors != null) {
+            mirrors.forEach(m -> dev.osimg.oci.ImageReference.checkRegistryHost(m));
+        }
+        if (retryTimes != null && retryTimes < 0) {
+            throw new IllegalArgumentException("--retry-times must not be negative, got " + retryTimes);
+        }
         RegistryOptions options = RegistryOptions.defaults().withPlainHttp(plainHttp).withCaCert(caCert).withJobs(jobs)
-                .withMirrors(mirrors == null ? List.of() : mirrors);
+                .withMirrors(mirrors == null ? List.of() : mirrors).withListener(new RetryLines(command.commandLine().getErr()));
+        if (retryTimes != null) {
+            options = options.withRetries(retryTimes, options.initialBackoff()).withConnectRetries(true);
+        }
         if (username != null) {
             String password = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
             if (password == null || password.isEmpty()) {

@@ -4,6 +4,8 @@ import dev.osimg.oci.ImageReference;
 import dev.osimg.oci.ImageSink;
 import dev.osimg.oci.OciImage;
 import dev.osimg.registry.RegistryClient;
+import dev.osimg.sign.SignatureStores;
+import dev.osimg.sign.Signatures;
 import dev.osimg.transfer.ImageCopy;
 import dev.osimg.transfer.Images;
 import java.io.IOException;
@@ -33,11 +35,19 @@ abstract class TransferCommand implements Callable<Integer> {
     @Option(names = "--digestfile", paramLabel = "FILE", description = "Also write the manifest digest to FILE.")
     Path digestFile;
 
+    @Option(names = "--skip-signatures", description = "Leave the image's signatures behind (by default they are copied along).")
+    boolean skipSignatures;
+
     /** The image to read, as the user would write it on the copy command line. */
     abstract String source();
 
     /** Where to write it, likewise. */
     abstract String destination();
+
+    /** The signature the source must carry before anything is written, or null to copy without checking. */
+    SignatureOptionsMixin signatureCheck() {
+        return null;
+    }
 
     @Override
     public final Integer call() throws IOException {
@@ -46,12 +56,16 @@ abstract class TransferCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try (RegistryClient client = registry.client()) {
             OciImage image = Images.open(from, client);
+            SignatureOptionsMixin signatures = signatureCheck();
+            SignatureCheck.Outcome signature = signatures == null ? null : signatures.check(from, image, client);
             String sourceTag = from instanceof ImageReference.Registry r ? r.tag()
                     : from instanceof ImageReference.Layout l ? l.tag() : null;
             ImageCopy.Result result;
             try (ImageSink sink = Images.sink(to, client, image, sourceTag)) {
                 result = new ImageCopy(registry.jobs, ConsoleProgress.forTransfer(output.silent())).copy(image, sink);
             }
+            int signaturesCopied = skipSignatures ? 0
+                    : Signatures.copy(SignatureStores.of(from, client), SignatureStores.of(to, client), image.manifestDigest());
             long nanos = System.nanoTime() - start;
             String digest = result.manifest().digest().toString();
             DigestFile.write(digestFile, digest);
@@ -63,6 +77,10 @@ abstract class TransferCommand implements Callable<Integer> {
                 doc.put("digest", digest);
                 doc.put("blobs", result.blobs().size());
                 doc.put("size", result.bytes());
+                doc.put("signatures_copied", signaturesCopied);
+                if (signature != null) {
+                    doc.put("signature", signature.describe());
+                }
                 doc.put("seconds", nanos / 1e9);
                 JsonOutput.print(out, doc);
             } else if (output.quiet) {
@@ -71,6 +89,12 @@ abstract class TransferCommand implements Callable<Integer> {
                 out.printf("Copied %s -> %s: %d blobs, %s in %s (%s)%n", image.location(), to, result.blobs().size(),
                         Sizes.bytes(result.bytes()), Sizes.seconds(nanos), Sizes.rate(result.bytes(), nanos));
                 out.printf("Digest: %s%n", digest);
+                if (signature != null) {
+                    out.printf("Signature: %s%n", signature.describe());
+                }
+                if (!skipSignatures) {
+                    out.printf("Signatures copied: %d%n", signaturesCopied);
+                }
             }
             out.flush();
             return ExitCodes.OK;

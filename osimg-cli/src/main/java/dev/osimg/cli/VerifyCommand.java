@@ -5,7 +5,9 @@ import dev.osimg.osimage.OsImage;
 import dev.osimg.registry.RegistryClient;
 import dev.osimg.osimage.Payload;
 import java.io.IOException;
+import dev.osimg.oci.ImageReference;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +25,9 @@ import picocli.CommandLine.Spec;
             "",
             "Checks the manifest and config digests, then reads every payload (decompressed first when stored as "
                     + "zstd) and checks each chunk against the hash in the config. Stops at the first failure, naming "
-                    + "the payload and the chunk (exit code 4)."})
+                    + "the payload and the chunk (exit code 4).",
+            "",
+            "With --key (or --policy), the image must also carry a signature by the key for exactly this manifest digest."})
 final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -36,6 +40,13 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "IMAGE", description = "oci:DIR[:TAG], a layout directory, or HOST[:PORT]/REPO[:TAG][@sha256:HEX].")
     String image;
+
+    @Option(names = "--key", paramLabel = "PUB",
+            description = "Also check the image's signature with this public key (cosign's or osimg's .pub). Repeatable: any of the keys.")
+    List<Path> keys;
+
+    @Option(names = "--policy", paramLabel = "FILE", description = "Also check the signature as this trust policy file says.")
+    Path policy;
 
     @CommandLine.Mixin
     OutputOptions output;
@@ -51,6 +62,15 @@ final class VerifyCommand implements Callable<Integer> {
         long start = System.nanoTime();
         OsImage os = ImageArgument.open(image, client);
         PrintWriter out = spec.commandLine().getOut();
+        SignatureCheck.Outcome signature = null;
+        if ((keys != null && !keys.isEmpty()) || policy != null) {
+            // The signature first: it is cheap, and a refused image is not worth reading.
+            signature = SignatureCheck.run(ImageReference.parse(image), os.image(), client, keys, policy, false, null);
+            if (!output.silent()) {
+                out.printf("signature %s%n", signature.describe());
+                out.flush();
+            }
+        }
         Progress progress = ConsoleProgress.forTerminal(output.silent());
         List<Map<String, Object>> results = new ArrayList<>();
         long total = 0;
@@ -83,6 +103,9 @@ final class VerifyCommand implements Callable<Integer> {
             doc.put("image", os.image().location());
             doc.put("digest", os.image().manifestDigest().toString());
             doc.put("verified", true);
+            if (signature != null) {
+                doc.put("signature", signature.describe());
+            }
             doc.put("payloads", results);
             doc.put("bytes", total);
             doc.put("seconds", elapsed / 1e9);

@@ -19,6 +19,12 @@ final class CliRunner {
 
     /** Runs {@code osimg ARGS} with the given extra JVM options. */
     static Result run(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
+        return run(java.util.Map.of(), jvmOptions, args);
+    }
+
+    /** Runs {@code osimg ARGS} with extra environment variables and JVM options. */
+    static Result run(java.util.Map<String, String> environment, List<String> jvmOptions, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--enable-native-access=ALL-UNNAMED");
@@ -27,7 +33,9 @@ final class CliRunner {
         command.add(System.getProperty("java.class.path"));
         command.add(Main.class.getName());
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).start();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         process.getOutputStream().close();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

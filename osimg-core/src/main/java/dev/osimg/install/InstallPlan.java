@@ -14,7 +14,6 @@ import dev.osimg.osimage.OsImage;
 import dev.osimg.osimage.OsImageFormatException;
 import dev.osimg.osimage.Payload;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -86,7 +85,7 @@ public record InstallPlan(OsImage image, InstallOptions options, long diskSize, 
         Optional<Blob> loader = readableFile(options.loader(), "A/B loader (--loader)");
         Optional<Blob> parameters = readableFile(options.nodeParameters(), "node parameters (--node-parameters)");
 
-        Blob kernelContent = kernelBlob.orElseGet(() -> verifiedBlob(kernel));
+        Blob kernelContent = kernelBlob.orElseGet(kernel::verifiedBlob);
         FatTree tree = new FatTree();
         if (loader.isPresent()) {
             tree.add(bootPath, loader.get());
@@ -97,6 +96,11 @@ public record InstallPlan(OsImage image, InstallOptions options, long diskSize, 
             tree.add(bootPath, kernelContent);
         }
         parameters.ifPresent(p -> tree.add("metropolis/parameters.pb", p));
+        LocalDateTime time = options.reproducible() ? REPRODUCIBLE_TIME
+                : LocalDateTime.now(ZoneOffset.UTC).withNano(0);
+        // What slot A holds, for osimg status.
+        tree.add(SlotRecord.path(LoaderState.Slot.A),
+                new BytesBlob(SlotRecord.of(LoaderState.Slot.A, image, time, "install").encode()));
 
         PartitionSpec espSpec = options.partition(PartitionRole.ESP);
         PartitionSpec systemA = options.partition(PartitionRole.SYSTEM_A);
@@ -154,8 +158,6 @@ public record InstallPlan(OsImage image, InstallOptions options, long diskSize, 
         PlannedPartition espPartition = partitions.getFirst();
         LoadOption option = LoadOption.active(BOOT_DESCRIPTION, DevicePath.hardDriveFile(espPartition.number(),
                 espPartition.entry().firstLba(), espPartition.entry().blocks(), espPartition.entry().id(), "/" + bootPath));
-        LocalDateTime time = options.reproducible() ? REPRODUCIBLE_TIME
-                : LocalDateTime.now(ZoneOffset.UTC).withNano(0);
         return new InstallPlan(image, options, size, blockSize, partitions, gpt, esp, id.volumeId(), time, system, systemBlob,
                 bootPath, loader.isEmpty(), option);
     }
@@ -194,21 +196,6 @@ public record InstallPlan(OsImage image, InstallOptions options, long diskSize, 
             throw new AccessDeniedException(p.toString(), null, what + " cannot be read");
         }
         return Optional.of(FileBlob.of(p));
-    }
-
-    /** The payload's verified stream as a blob, so the FAT writer can stream it into its clusters. */
-    private static Blob verifiedBlob(Payload payload) {
-        return new Blob() {
-            @Override
-            public long size() {
-                return payload.size();
-            }
-
-            @Override
-            public InputStream open() throws IOException {
-                return payload.openVerified();
-            }
-        };
     }
 
     private static long ceilMiB(long bytes) {

@@ -33,6 +33,14 @@ public sealed interface ImageReference {
         }
     }
 
+    /** Checks a registry {@code HOST[:PORT]} (a mirror) as a reference's host is checked; returns it. */
+    static String checkRegistryHost(String host) {
+        if (host == null || !host.matches("\\[[0-9a-fA-F:]+\\](?::[0-9]+)?|[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::[0-9]+)?")) {
+            throw new IllegalArgumentException("\"" + host + "\" is not a registry host HOST[:PORT]");
+        }
+        return ReferenceParser.checkHost(host, host);
+    }
+
     /** Parses any accepted form; a malformed reference fails with a message saying what is wrong. */
     static ImageReference parse(String text) {
         return ReferenceParser.parse(text);

@@ -33,7 +33,7 @@ public record Manifest(
         try {
             return GoCompatibleJson.mapper().readValue(bytes, Manifest.class);
         } catch (JsonProcessingException e) {
-            throw new IOException(what + " is not valid JSON for an image manifest: " + e.getOriginalMessage(), e);
+            throw new InvalidImageException(what + " is not a valid image manifest: " + dev.osimg.json.JsonProblem.describe(e), e);
         }
     }
 

@@ -72,6 +72,25 @@ final class ReferenceParser {
                     + "up to 128 of [a-zA-Z0-9._-], not starting with . or -");
         }
         String digest = m.group("digest");
-        return new ImageReference.Registry(m.group("host"), repo, tag, digest == null ? null : Digest.parse(digest));
+        Digest parsed;
+        try {
+            parsed = digest == null ? null : Digest.parse(digest);
+        } catch (dev.osimg.digest.InvalidDigestException e) {
+            throw new IllegalArgumentException("\"" + original + "\": " + e.getMessage(), e);
+        }
+        return new ImageReference.Registry(checkHost(m.group("host"), original), repo, tag, parsed);
+    }
+
+    /** A {@code HOST[:PORT]} whose port, when given, is 1 to 65535. */
+    static String checkHost(String host, String original) {
+        int colon = host.lastIndexOf(':');
+        if (colon > host.lastIndexOf(']')) {
+            String port = host.substring(colon + 1);
+            if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(Character::isDigit)
+                    || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
+                throw new IllegalArgumentException("port \"" + port + "\" in \"" + original + "\" is not a TCP port (1 to 65535)");
+            }
+        }
+        return host;
     }
 }

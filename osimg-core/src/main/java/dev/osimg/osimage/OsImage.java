@@ -69,7 +69,7 @@ public final class OsImage {
         try {
             config = GoCompatibleJson.mapper().readValue(configBytes, OsImageConfig.class);
         } catch (JsonProcessingException e) {
-            throw new OsImageFormatException(where + ": config is not valid JSON for an OS image config: " + e.getOriginalMessage(), e);
+            throw new OsImageFormatException(where + ": config is not a valid OS image config: " + dev.osimg.json.JsonProblem.describe(e), e);
         }
         require(OsImageConfig.FORMAT_VERSION.equals(config.formatVersion()), where,
                 "config format_version is " + quote(config.formatVersion()) + "; this osimg reads format_version \"1\" only");

@@ -1,7 +1,7 @@
 package dev.osimg.osimage;
 
 /** An OS image that breaks a rule of the format; the message names the field and the value. */
-public final class OsImageFormatException extends java.io.IOException {
+public final class OsImageFormatException extends dev.osimg.oci.InvalidImageException {
     public OsImageFormatException(String message) {
         super(message);
     }

@@ -59,12 +59,28 @@ public final class Payload {
         }
         InputStream stored = blob.open();
         try {
-            InputStream content = new ZstdInputStreamNoFinalizer(new BufferedInputStream(stored, 1 << 17));
+            InputStream content = new ZstdDecodingFailures(new ZstdInputStreamNoFinalizer(new BufferedInputStream(stored, 1 << 17)),
+                    name(), image.location());
             return new VerifiedPayloadInputStream(new InputStreamChannel(content), info, image.location());
         } catch (IOException | RuntimeException e) {
             stored.close();
             throw e;
         }
+    }
+
+    /** The verified content as a blob: each {@link Blob#open()} is a new {@link #openVerified()} stream. */
+    public Blob verifiedBlob() {
+        return new Blob() {
+            @Override
+            public long size() {
+                return Payload.this.size();
+            }
+
+            @Override
+            public InputStream open() throws IOException {
+                return openVerified();
+            }
+        };
     }
 
     /** Reads and verifies every chunk without copying it anywhere, reporting progress; returns the size. */

@@ -13,12 +13,19 @@ public final class PayloadVerificationException extends IOException {
         this.chunk = chunk;
     }
 
+    /** The payload's stored bytes cannot be decoded (a corrupt zstd frame): as much a verification failure as a wrong hash. */
+    public PayloadVerificationException(String payload, String location, String problem, Throwable cause) {
+        super("payload \"" + payload + "\" of " + location + ": " + problem, cause);
+        this.payload = payload;
+        this.chunk = -1;
+    }
+
     /** The payload's name. */
     public String payload() {
         return payload;
     }
 
-    /** The zero-based index of the chunk that failed. */
+    /** The zero-based index of the chunk that failed, or -1 when the stored bytes could not be decoded. */
     public long chunk() {
         return chunk;
     }

@@ -83,7 +83,7 @@ final class BlobUpload {
                 throw repo.http().fail(response, what + " (starting the upload)");
             }
             RegistryHttp.drain(response);
-            return response.uri().resolve(response.header("Location"));
+            return repo.http().location(response, what + " (starting the upload)");
         }
     }
 
@@ -105,7 +105,7 @@ final class BlobUpload {
                 throw repo.http().fail(response, request.what());
             }
             RegistryHttp.drain(response);
-            URI next = response.uri().resolve(response.header("Location"));
+            URI next = repo.http().location(response, request.what());
             long confirmed = confirmedEnd(response.header("Range"));
             long end = confirmed >= 0 ? confirmed : offset + length;
             return new ChunkAnswer(next, end);
@@ -120,7 +120,7 @@ final class BlobUpload {
             }
             RegistryHttp.drain(response);
             long end = confirmedEnd(response.header("Range"));
-            URI next = response.header("Location") == null ? session : response.uri().resolve(response.header("Location"));
+            URI next = response.header("Location") == null ? session : repo.http().location(response, request.what());
             return new ChunkAnswer(next, Math.max(0, end));
         }
     }

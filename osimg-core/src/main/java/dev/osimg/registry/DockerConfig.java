@@ -49,7 +49,7 @@ public final class DockerConfig implements CredentialSource {
             }
             return new DockerConfig(file, root);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IOException(file + " is not valid JSON: " + e.getOriginalMessage(), e);
+            throw new IOException(file + " is not a valid Docker config: " + dev.osimg.json.JsonProblem.describe(e), e);
         }
     }
 
@@ -108,7 +108,7 @@ public final class DockerConfig implements CredentialSource {
     /** Keys are host names or URLs ({@code https://host/v1/}); Docker Hub has its historic key. */
     static boolean matches(String key, String host) {
         if (key.equals(DOCKER_HUB_KEY)) {
-            return host.equals("docker.io") || host.equals("index.docker.io") || host.equals("registry-1.docker.io");
+            return DockerHub.isDockerHub(host);
         }
         String k = key;
         int scheme = k.indexOf("://");

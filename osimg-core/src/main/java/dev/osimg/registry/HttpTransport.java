@@ -44,11 +44,26 @@ final class HttpTransport implements AutoCloseable {
         this.client = builder.build();
     }
 
-    RegistryHttp.Response exchange(String method, URI uri, Map<String, String> headers, RequestBody body)
-            throws IOException, InterruptedException {
+    RegistryHttp.Response exchange(String method, URI uri, Map<String, String> headers, RequestBody body) throws IOException {
         if (method.equals("PATCH")) {
-            return viaHttpClient(method, uri, headers, body);
+            try {
+                return viaHttpClient(method, uri, headers, body);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException(method + " " + Redaction.url(uri) + " was interrupted");
+            }
         }
+        try {
+            return viaUrlConnection(method, uri, headers, body);
+        } catch (RuntimeException e) {
+            // The JDK's HTTP client throws these for answers it cannot parse (an empty WWW-Authenticate, a bad header).
+            throw new RegistryException("the answer is malformed HTTP (a header that cannot be parsed, such as an empty "
+                    + "WWW-Authenticate); the registry or a proxy in front of it is broken", e);
+        }
+    }
+
+    private RegistryHttp.Response viaUrlConnection(String method, URI uri, Map<String, String> headers, RequestBody body)
+            throws IOException {
         HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
         if (ssl != null && c instanceof HttpsURLConnection https) {
             https.setSSLSocketFactory(ssl.getSocketFactory());

@@ -4,14 +4,17 @@ import dev.osimg.oci.ImageReference;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The entry point for talking to registries with one set of {@link RegistryOptions}: opens
- * images (trying mirrors first) and repositories to push to. One instance shares connections
- * and cached tokens; close it when done.
+ * images (trying mirrors first) and repositories to push to. One instance shares connections,
+ * cached tokens and what it learnt about dead mirrors; close it when done.
  */
 public final class RegistryClient implements AutoCloseable {
     private final RegistryOptions options;
+    private final Map<String, String> deadMirrors = new ConcurrentHashMap<>();
     private RegistryHttp http;
 
     public RegistryClient(RegistryOptions options) {
@@ -23,9 +26,12 @@ public final class RegistryClient implements AutoCloseable {
         return options;
     }
 
-    /** A repository of a registry. */
+    /**
+     * A repository of a registry, as a reference names it: Docker Hub's {@code docker.io/NAME}
+     * is reached at its API host, one-part names under {@code library/}.
+     */
     public RegistryRepository repository(String host, String name) throws IOException {
-        return new RegistryRepository(http(), host, name);
+        return new RegistryRepository(http(), DockerHub.apiHost(host), DockerHub.repository(host, name), false);
     }
 
     /**
@@ -41,21 +47,32 @@ public final class RegistryClient implements AutoCloseable {
 
     /**
      * Fetches the image a reference names: from each {@code --mirror} in turn, then from the
-     * registry itself. A mirror that fails is skipped; the error of the registry itself is what
-     * the caller sees, with the mirrors' failures noted.
+     * registry itself. A mirror that fails is skipped (the listener hears it) and, when it could
+     * not be reached at all, not tried again by this client; the error of the registry itself is
+     * what the caller sees, with the mirrors' failures noted.
      */
     public RegistryImage open(ImageReference.Registry reference) throws IOException {
         RegistryRepository origin = repository(reference.host(), reference.repository());
         List<String> mirrorFailures = new ArrayList<>();
         for (String mirror : options().mirrors()) {
-            if (mirror.equals(reference.host())) {
+            if (mirror.equals(reference.host()) || mirror.equals(origin.host())) {
                 continue;
             }
+            String dead = deadMirrors.get(mirror);
+            if (dead != null) {
+                mirrorFailures.add("mirror " + mirror + ": " + dead);
+                continue;
+            }
+            RegistryRepository repository = new RegistryRepository(http(), mirror, origin.name(), true);
             try {
-                return RegistryImage.fetch(reference, repository(mirror, reference.repository()), origin);
+                return RegistryImage.fetch(reference, repository, origin);
             } catch (dev.osimg.blob.DigestMismatchException e) {
                 throw e;
             } catch (IOException e) {
+                if (!(e instanceof RegistryException r) || r.status() == 0) {
+                    deadMirrors.put(mirror, "not reachable earlier in this command");
+                }
+                options.listener().mirrorSkipped(mirror, e.getMessage());
                 mirrorFailures.add("mirror " + mirror + ": " + e.getMessage());
             }
         }

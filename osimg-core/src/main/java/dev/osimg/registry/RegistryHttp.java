@@ -1,14 +1,10 @@
 package dev.osimg.registry;
 
-import dev.failsafe.Failsafe;
-import dev.failsafe.FailsafeException;
-import dev.failsafe.RetryPolicy;
-import dev.failsafe.function.ContextualSupplier;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpHeaders;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,8 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
-import javax.net.ssl.SSLException;
 
 /**
  * The one place for HTTP policy towards registries: which scheme a host gets, authentication
@@ -33,16 +27,17 @@ public final class RegistryHttp implements AutoCloseable {
     /** Error and token bodies are read up to this size only. */
     static final int MAX_SMALL_BODY = 1 << 20;
     private static final int MAX_REDIRECTS = 5;
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final RegistryOptions options;
     private final HttpTransport transport;
     private final Authenticator authenticator;
+    private final RetryPolicy retries;
 
     public RegistryHttp(RegistryOptions options) throws IOException {
         this.options = options;
         this.transport = new HttpTransport(options.caCert() == null ? null : TrustedCertificates.sslContextWith(options.caCert()));
         this.authenticator = new Authenticator(this, credentialSources(options));
+        this.retries = RetryPolicy.of(options);
     }
 
     private static List<CredentialSource> credentialSources(RegistryOptions options) throws IOException {
@@ -128,13 +123,19 @@ public final class RegistryHttp implements AutoCloseable {
     /**
      * Sends a request with authentication, retries and redirects. Any status can come back except
      * a final 401/403 (an authentication error) and retryable statuses when retries ran out (an
-     * error); callers decide what the others mean, with {@link #fail} for the unexpected ones.
+     * error with the last status and the registry's message); callers decide what the others
+     * mean, with {@link #fail} for the unexpected ones.
      */
     public Response send(Request request) throws IOException {
+        return send(request, retries.budget(request.what()));
+    }
+
+    /** Sends a request whose failed attempts count against {@code budget} (shared by an operation's requests). */
+    Response send(Request request, RetryPolicy.Budget budget) throws IOException {
         Request current = request;
         boolean authRetried = false;
         for (int redirects = 0; ; ) {
-            Response response = sendWithRetries(current);
+            Response response = sendWithRetries(current, budget);
             int status = response.status();
             if ((status == 401 || status == 403) && !authRetried && authenticator.handleChallenge(current, response)) {
                 drain(response);
@@ -146,17 +147,13 @@ public final class RegistryHttp implements AutoCloseable {
                 throw authenticator.refused(current, status, ErrorBody.parse(body));
             }
             if (isRedirect(status) && (current.method().equals("GET") || current.method().equals("HEAD"))) {
-                String location = response.header("Location");
                 drain(response);
-                if (location == null || ++redirects > MAX_REDIRECTS) {
-                    throw new RegistryException(current.what() + ": too many redirects or a redirect without a location at "
+                if (++redirects > MAX_REDIRECTS) {
+                    throw new RegistryException(current.what() + ": more than " + MAX_REDIRECTS + " redirects, the last at "
                             + Redaction.url(current.uri()), status, List.of());
                 }
-                current = current.withUri(current.uri().resolve(location));
+                current = current.withUri(location(response, current.what()));
                 continue;
-            }
-            if (isRetryable(status)) {
-                throw fail(response, current.what());
             }
             return response;
         }
@@ -165,64 +162,72 @@ public final class RegistryHttp implements AutoCloseable {
     /** The error for an unexpected answer, with the registry's own message; closes the response. */
     public RegistryException fail(Response response, String what) throws IOException {
         ErrorBody body = ErrorBody.parse(readSmall(response));
-        String message = what + ": " + response.uri().getAuthority() + " answered " + response.status()
-                + (body.text().isEmpty() ? "" : ": " + body.text()) + " (" + Redaction.url(response.uri()) + ")";
+        String message = what + ": " + response.uri().getAuthority() + " answered " + response.status() + " "
+                + StatusText.of(response.status()) + (body.text().isEmpty() ? "" : ": " + body.text())
+                + " (" + Redaction.url(response.uri()) + ")";
         if (response.status() == 404) {
             return new RegistryNotFoundException(message, body.codes());
         }
         return new RegistryException(message, response.status(), body.codes());
     }
 
-    private Response sendWithRetries(Request request) throws IOException {
-        RetryPolicy<Response> policy = RetryPolicy.<Response>builder()
-                .handle(IOException.class)
-                .abortOn(SSLException.class)
-                .abortOn(InterruptedIOException.class)
-                .abortOn(RegistryException.class)
-                .handleResultIf(r -> isRetryable(r.status()))
-                .withMaxRetries(options.maxRetries())
-                .withDelayFn(this::retryDelay)
-                .build();
-        ContextualSupplier<Response, Response> attempt = context -> sendOnce(request);
+    /**
+     * The URL a response's {@code Location} header names, resolved against the request: only
+     * {@code http} and {@code https} URLs with a host are followed, anything else is the
+     * registry's error.
+     */
+    URI location(Response response, String what) throws RegistryException {
+        String location = response.header("Location");
+        if (location == null || location.isBlank()) {
+            throw new RegistryException(what + ": " + response.uri().getAuthority() + " answered " + response.status()
+                    + " without a Location header (" + Redaction.url(response.uri()) + ")", response.status(), List.of());
+        }
+        URI target;
         try {
-            return Failsafe.with(policy).get(attempt);
-        } catch (FailsafeException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw new RegistryException(request.what() + ": " + Redaction.url(request.uri()) + ": " + describe(io), io);
+            target = response.uri().resolve(new URI(location.trim()));
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new RegistryException(what + ": " + response.uri().getAuthority() + " answered " + response.status()
+                    + " with a Location that is not a URL", response.status(), List.of());
+        }
+        String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || target.getHost() == null) {
+            throw new RegistryException(what + ": " + response.uri().getAuthority() + " redirected to "
+                    + (scheme.isEmpty() ? "a URL without a scheme" : "a " + scheme + ": URL")
+                    + "; osimg follows only http and https URLs with a host", response.status(), List.of());
+        }
+        if (scheme.equals("http") && response.uri().getScheme().equals("https") && !options.plainHttp() && !isLoopback(target.getRawAuthority())) {
+            throw new RegistryException(what + ": " + response.uri().getAuthority() + " redirected from https to plain http ("
+                    + Redaction.url(target) + "); refused", response.status(), List.of());
+        }
+        return target;
+    }
+
+    private Response sendWithRetries(Request request, RetryPolicy.Budget budget) throws IOException {
+        String host = request.uri().getAuthority();
+        while (true) {
+            retries.awaitHost(host);
+            Response response;
+            try {
+                response = sendOnce(request);
+            } catch (IOException e) {
+                budget.failed(RetryPolicy.Failure.of(e), host, Redaction.url(request.uri()));
+                continue;
             }
-            if (e.getCause() instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException(request.what() + " was interrupted");
+            if (!isRetryable(response.status())) {
+                return response;
             }
-            throw e;
+            // The error body is kept for the message should this be the last attempt; the connection is freed now.
+            ErrorBody body = ErrorBody.parse(readSmall(response));
+            budget.failed(RetryPolicy.Failure.of(response.status(), body, retryAfter(response.header("Retry-After"))), host,
+                    Redaction.url(response.uri()));
         }
     }
 
-    private Response sendOnce(Request request) throws IOException, InterruptedException {
+    private Response sendOnce(Request request) throws IOException {
         java.util.Map<String, String> headers = new LinkedHashMap<>(request.headers());
         authenticator.authorization(request).ifPresent(value -> headers.put("Authorization", value));
         Response sent = transport.exchange(request.method(), request.uri(), headers, request.body());
-        Response response = new Response(sent.status(), sent.headers(), sent.body(), sent.uri(), headers.containsKey("Authorization"));
-        if (isRetryable(response.status())) {
-            // The body of a response that will be retried is of no use; free the connection now.
-            drain(response);
-        }
-        return response;
-    }
-
-    /** {@code Retry-After} when the server sent one, else exponential backoff with ±25% jitter. */
-    private Duration retryDelay(dev.failsafe.ExecutionContext<Response> context) {
-        Response last = context.getLastResult();
-        if (last != null) {
-            Duration retryAfter = retryAfter(last.header("Retry-After"));
-            if (retryAfter != null) {
-                return retryAfter;
-            }
-        }
-        long base = options.initialBackoff().toMillis() << Math.min(20, Math.max(0, context.getAttemptCount() - 1));
-        long capped = Math.min(base, MAX_BACKOFF.toMillis());
-        double jitter = 1 + (ThreadLocalRandom.current().nextDouble() - 0.5) / 2;
-        return Duration.ofMillis((long) (capped * jitter));
+        return new Response(sent.status(), sent.headers(), sent.body(), sent.uri(), headers.containsKey("Authorization"));
     }
 
     /** Parses {@code Retry-After}: delay seconds or an HTTP date; null when absent or malformed. */
@@ -231,7 +236,7 @@ public final class RegistryHttp implements AutoCloseable {
             return null;
         }
         String v = value.trim();
-        if (v.matches("[0-9]{1,9}")) {
+        if (v.matches("[0-9]{1,12}")) {
             return Duration.ofSeconds(Long.parseLong(v));
         }
         try {
@@ -257,27 +262,34 @@ public final class RegistryHttp implements AutoCloseable {
 
     /** Sends a plain GET (for token servers) with retries but without registry authentication. */
     Response sendUnauthenticated(URI uri, Map<String, String> headers, String what) throws IOException {
-        RetryPolicy<Response> policy = RetryPolicy.<Response>builder()
-                .handle(IOException.class)
-                .abortOn(SSLException.class)
-                .handleResultIf(r -> isRetryable(r.status()))
-                .withMaxRetries(options.maxRetries())
-                .withDelayFn(this::retryDelay)
-                .build();
-        try {
-            return Failsafe.with(policy).get(() -> {
-                Response response = transport.exchange("GET", uri, headers, null);
-                if (isRetryable(response.status())) {
-                    drain(response);
-                }
-                return response;
-            });
-        } catch (FailsafeException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw new RegistryException(what + ": " + Redaction.url(uri) + ": " + describe(io), io);
+        RetryPolicy.Budget budget = retries.budget(what);
+        String host = uri.getAuthority();
+        while (true) {
+            retries.awaitHost(host);
+            Response response;
+            try {
+                response = transport.exchange("GET", uri, headers, null);
+            } catch (IOException e) {
+                budget.failed(RetryPolicy.Failure.of(e), host, Redaction.url(uri));
+                continue;
             }
-            throw e;
+            if (!isRetryable(response.status())) {
+                return response;
+            }
+            ErrorBody body = ErrorBody.parse(readSmall(response));
+            budget.failed(RetryPolicy.Failure.of(response.status(), body, retryAfter(response.header("Retry-After"))), host,
+                    Redaction.url(uri));
         }
+    }
+
+    /** A fresh retry budget for an operation of several requests (a download and its resumes). */
+    RetryPolicy.Budget budget(String what) {
+        return retries.budget(what);
+    }
+
+    /** A budget that does not retry connections that cannot be made (mirrors: the next source is tried instead). */
+    RetryPolicy.Budget budgetWithoutConnectRetries(String what) {
+        return retries.budgetWithoutConnectRetries(what);
     }
 
     /** Reads at most {@link #MAX_SMALL_BODY} bytes of a body and closes it. */
@@ -293,16 +305,6 @@ public final class RegistryHttp implements AutoCloseable {
         } catch (IOException e) {
             // The connection is dropped instead of reused; nothing else depends on it.
         }
-    }
-
-    private static String describe(IOException e) {
-        String name = e.getClass().getSimpleName();
-        return switch (e) {
-            case java.net.ConnectException c -> "connection refused" + (c.getMessage() == null ? "" : " (" + c.getMessage() + ")");
-            case java.net.UnknownHostException u -> "unknown host " + u.getMessage() + ": check the registry name and DNS";
-            case java.net.http.HttpTimeoutException t -> "timed out";
-            default -> e.getMessage() == null ? name : e.getMessage();
-        };
     }
 
     /** Header maps in insertion order, for building requests. */

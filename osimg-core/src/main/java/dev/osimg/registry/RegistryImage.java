@@ -98,11 +98,11 @@ public final class RegistryImage implements OciImage {
             public InputStream open() throws IOException {
                 try {
                     return repository.openBlob(descriptor);
-                } catch (RegistryNotFoundException e) {
-                    if (repository == origin) {
+                } catch (RegistryException e) {
+                    if (repository == origin || !(e instanceof RegistryNotFoundException || e.status() == 0)) {
                         throw e;
                     }
-                    // A pull-through mirror may lack a blob it has not cached; the named registry has it.
+                    // A pull-through mirror may lack a blob it has not cached, or have gone away; the named registry has it.
                     return origin.openBlob(descriptor);
                 }
             }

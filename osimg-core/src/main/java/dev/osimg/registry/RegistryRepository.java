@@ -27,11 +27,13 @@ public final class RegistryRepository {
     private final RegistryHttp http;
     private final String host;
     private final String name;
+    private final boolean mirror;
 
-    public RegistryRepository(RegistryHttp http, String host, String name) {
+    RegistryRepository(RegistryHttp http, String host, String name, boolean mirror) {
         this.http = http;
         this.host = host;
         this.name = name;
+        this.mirror = mirror;
     }
 
     /** The registry host, {@code HOST[:PORT]}. */
@@ -56,6 +58,15 @@ public final class RegistryRepository {
         return List.of("repository:" + name + ":pull,push");
     }
 
+    /** A retry budget for one operation; a mirror's does not retry connections that cannot be made. */
+    private RetryPolicy.Budget budget(String what) {
+        return mirror ? http.budgetWithoutConnectRetries(what) : http.budget(what);
+    }
+
+    private RegistryHttp.Response send(RegistryHttp.Request request) throws IOException {
+        return http.send(request, budget(request.what()));
+    }
+
     URI uri(String pathAfterRepository) {
         return http.base(host).resolve("/v2/" + name + "/" + pathAfterRepository);
     }
@@ -69,7 +80,7 @@ public final class RegistryRepository {
         String what = "fetching manifest " + host + "/" + name + (reference.startsWith("sha256:") ? "@" : ":") + reference;
         var request = RegistryHttp.Request.of("GET", uri("manifests/" + reference),
                 RegistryHttp.headers("Accept", MANIFEST_ACCEPT), pullScope(), what);
-        try (RegistryHttp.Response response = http.send(request)) {
+        try (RegistryHttp.Response response = send(request)) {
             if (response.status() == 404) {
                 RegistryException e = http.fail(response, what);
                 String missing = reference.startsWith("sha256:") ? "no manifest " + reference : "no tag \"" + reference + "\"";
@@ -114,11 +125,30 @@ public final class RegistryRepository {
         return digest;
     }
 
+    /**
+     * The OCI 1.1 referrers index of a manifest ({@code GET /v2/<name>/referrers/<digest>}), or
+     * null when the registry has no such API: distribution 2.8 answers 404, others 400 or 405,
+     * and only an answer of the index media type counts as support.
+     */
+    public byte[] referrers(Digest digest) throws IOException {
+        String what = "listing referrers of " + digest.shortHex() + " in " + host + "/" + name;
+        var request = RegistryHttp.Request.of("GET", uri("referrers/" + digest), RegistryHttp.headers("Accept", MediaTypes.IMAGE_INDEX),
+                pullScope(), what);
+        try (RegistryHttp.Response response = http.send(request)) {
+            String type = response.header("Content-Type");
+            if (response.status() != 200 || type == null || !type.startsWith(MediaTypes.IMAGE_INDEX)) {
+                RegistryHttp.drain(response);
+                return null;
+            }
+            return SmallBlobs.readCapped(response.body(), what);
+        }
+    }
+
     /** The size of a blob the repository has (HEAD), or empty when it has not. */
     public OptionalLong blobSize(Digest digest) throws IOException {
         String what = "checking for blob " + digest.shortHex() + " in " + host + "/" + name;
         var request = RegistryHttp.Request.of("HEAD", uri("blobs/" + digest), RegistryHttp.headers(), pullScope(), what);
-        try (RegistryHttp.Response response = http.send(request)) {
+        try (RegistryHttp.Response response = send(request)) {
             if (response.status() == 404) {
                 return OptionalLong.empty();
             }
@@ -135,16 +165,16 @@ public final class RegistryRepository {
      */
     public InputStream openBlob(Descriptor descriptor) throws IOException {
         String what = "downloading blob " + descriptor.digest().shortHex() + " from " + host + "/" + name;
-        RegistryOptions options = http.options();
-        InputStream resuming = new ResumingBlobInputStream(offset -> openBlobAt(descriptor, offset, what), descriptor.size(),
-                options.maxRetries(), options.initialBackoff(), what);
+        URI uri = uri("blobs/" + descriptor.digest());
+        InputStream resuming = new ResumingBlobInputStream((offset, budget) -> openBlobAt(descriptor, offset, what, budget),
+                descriptor.size(), budget(what), host, Redaction.url(uri));
         return new ExactLengthInputStream(resuming, descriptor.size(), what);
     }
 
-    private InputStream openBlobAt(Descriptor descriptor, long offset, String what) throws IOException {
+    private InputStream openBlobAt(Descriptor descriptor, long offset, String what, RetryPolicy.Budget budget) throws IOException {
         var headers = offset > 0 ? RegistryHttp.headers("Range", "bytes=" + offset + "-") : RegistryHttp.headers();
         var request = RegistryHttp.Request.of("GET", uri("blobs/" + descriptor.digest()), headers, pullScope(), what);
-        RegistryHttp.Response response = http.send(request);
+        RegistryHttp.Response response = http.send(request, budget);
         try {
             if (response.status() == 200) {
                 InputStream body = response.body();
@@ -187,7 +217,7 @@ public final class RegistryRepository {
                 return new MountResult(true, null);
             }
             if (response.status() == 202 && response.header("Location") != null) {
-                return new MountResult(false, response.uri().resolve(response.header("Location")));
+                return new MountResult(false, http.location(response, what));
             }
             return new MountResult(false, null);
         }

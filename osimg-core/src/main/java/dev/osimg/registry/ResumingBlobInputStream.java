@@ -3,36 +3,34 @@ package dev.osimg.registry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.time.Duration;
 
 /**
  * A blob download that survives broken connections: when the stream fails or ends early, it is
- * opened again from the current position ({@code Range: bytes=N-}) after a backoff, until the
- * retry budget is spent without progress. The opener checks what the server answered.
+ * opened again from the current position ({@code Range: bytes=N-}). Every failed attempt, of a
+ * read or of a reopening request, counts against the download's one retry budget, which is
+ * forgiven whenever bytes arrive; the opener checks what the server answered.
  */
 final class ResumingBlobInputStream extends InputStream {
-    /** Opens the blob from an offset; the stream starts exactly at that offset. */
+    /** Opens the blob from an offset, with failed attempts counted against the budget; the stream starts exactly there. */
     interface Opener {
-        InputStream openAt(long offset) throws IOException;
+        InputStream openAt(long offset, RetryPolicy.Budget budget) throws IOException;
     }
 
     private final Opener opener;
     private final long size;
-    private final int maxResumes;
-    private final Duration backoff;
-    private final String what;
+    private final RetryPolicy.Budget budget;
+    private final String host;
+    private final String url;
     private InputStream current;
     private long position;
-    private int resumesWithoutProgress;
-    private long positionAtLastResume = -1;
 
-    ResumingBlobInputStream(Opener opener, long size, int maxResumes, Duration backoff, String what) throws IOException {
+    ResumingBlobInputStream(Opener opener, long size, RetryPolicy.Budget budget, String host, String url) throws IOException {
         this.opener = opener;
         this.size = size;
-        this.maxResumes = maxResumes;
-        this.backoff = backoff;
-        this.what = what;
-        this.current = opener.openAt(0);
+        this.budget = budget;
+        this.host = host;
+        this.url = url;
+        this.current = opener.openAt(0, budget);
     }
 
     @Override
@@ -50,61 +48,50 @@ final class ResumingBlobInputStream extends InputStream {
         while (true) {
             IOException failure;
             try {
+                if (current == null) {
+                    current = opener.openAt(position, budget);
+                }
                 int n = current.read(b, off, len);
                 if (n > 0) {
                     position += n;
+                    budget.progressed();
                     return n;
                 }
                 if (n < 0 && position >= size) {
                     return -1;
                 }
-                failure = new IOException("connection closed after " + position + " of " + size + " bytes");
-            } catch (InterruptedIOException e) {
-                throw e;
+                failure = new IOException("the connection closed after " + position + " of " + size + " bytes");
             } catch (RegistryException e) {
                 throw e;
+            } catch (InterruptedIOException e) {
+                if (Thread.currentThread().isInterrupted() || !(e instanceof java.net.SocketTimeoutException)) {
+                    throw e;
+                }
+                failure = e;
             } catch (IOException e) {
                 failure = e;
             }
-            resume(failure);
+            closeQuietly();
+            budget.failed(RetryPolicy.Failure.of(failure), host, url + " at byte " + position + " of " + size);
         }
     }
 
-    private void resume(IOException firstFailure) throws IOException {
-        if (position != positionAtLastResume) {
-            resumesWithoutProgress = 0;
-            positionAtLastResume = position;
+    private void closeQuietly() {
+        if (current == null) {
+            return;
         }
         try {
             current.close();
         } catch (IOException e) {
             // The broken connection is being replaced; how it closes does not matter.
         }
-        IOException failure = firstFailure;
-        while (true) {
-            if (++resumesWithoutProgress > maxResumes) {
-                throw new IOException(what + ": download broke at byte " + position + " of " + size + " and could not be resumed after "
-                        + maxResumes + " attempts: " + failure.getMessage(), failure);
-            }
-            try {
-                Thread.sleep(backoff.toMillis() << Math.min(10, resumesWithoutProgress - 1));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException(what + ": interrupted while waiting to resume");
-            }
-            try {
-                current = opener.openAt(position);
-                return;
-            } catch (RegistryException | InterruptedIOException e) {
-                throw e;
-            } catch (IOException e) {
-                failure = e;
-            }
-        }
+        current = null;
     }
 
     @Override
     public void close() throws IOException {
-        current.close();
+        if (current != null) {
+            current.close();
+        }
     }
 }

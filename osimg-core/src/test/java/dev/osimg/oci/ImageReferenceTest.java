@@ -39,7 +39,22 @@ class ImageReferenceTest {
         assertThatThrownBy(() -> ImageReference.parse("docker://localhost:5000/os:-bad"))
                 .hasMessageContaining("tag \"-bad\"");
         assertThatThrownBy(() -> ImageReference.parse("localhost:5000/os@sha256:../../etc/passwd"))
-                .isInstanceOf(InvalidDigestException.class);
+                .isInstanceOf(IllegalArgumentException.class).hasCauseInstanceOf(InvalidDigestException.class);
         assertThatThrownBy(() -> ImageReference.parse("")).hasMessageContaining("empty");
+    }
+
+    @Test
+    void refusesPortsOutsideTheTcpRangeAndBadDigestsAsUsageErrors() {
+        for (String ref : java.util.List.of("127.0.0.1:99999/os/x:1", "host.example:0/os/x", "host.example:123456/os/x")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ImageReference.parse(ref))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("is not a TCP port");
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ImageReference.parse("host.example/os/x@sha256:abc"))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("host.example/os/x@sha256:abc");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ImageReference.checkRegistryHost("mirror.example:70000"))
+                .hasMessageContaining("is not a TCP port");
+        org.assertj.core.api.Assertions.assertThat(ImageReference.checkRegistryHost("[::1]:5000")).isEqualTo("[::1]:5000");
     }
 }

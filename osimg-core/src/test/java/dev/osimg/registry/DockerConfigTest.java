@@ -37,7 +37,7 @@ class DockerConfigTest {
     @Test
     void missingFileIsEmptyAndMalformedFileIsAnError() throws Exception {
         assertThat(DockerConfig.read(tmp.resolve("absent.json")).lookup("x.example")).isEmpty();
-        assertThatThrownBy(() -> config("{not json")).hasMessageContaining("is not valid JSON");
+        assertThatThrownBy(() -> config("{not json")).hasMessageContaining("is not a valid Docker config: not valid JSON at line 1");
         assertThatThrownBy(() -> config("{\"auths\": {\"x.example\": {\"auth\": \"%%%\"}}}").lookup("x.example"))
                 .hasMessageContaining("not base64");
     }

@@ -35,6 +35,14 @@ final class FaultProxy implements AutoCloseable {
     volatile boolean wrongContentRange;
     volatile long flipByteAt = -1;
     volatile int manifest503Left;
+    /** Requests whose path contains this are answered with {@link #failStatus} instead of being forwarded. */
+    volatile String failPathPart;
+    volatile int failStatus;
+    volatile String failRetryAfter;
+    /** Requests whose path contains {@link #failPathPart} are answered with this redirect target (when set). */
+    volatile String redirectTo;
+    /** Requests whose path contains {@link #failPathPart} get a 401 with this WWW-Authenticate value (when set). */
+    volatile String challenge;
 
     private FaultProxy(HttpServer server, String upstream) {
         this.server = server;
@@ -71,6 +79,9 @@ final class FaultProxy implements AutoCloseable {
                 exchange.getResponseHeaders().set("Retry-After", "1");
                 exchange.sendResponseHeaders(503, body.length);
                 exchange.getResponseBody().write(body);
+                return;
+            }
+            if (failPathPart != null && path.contains(failPathPart) && answerInstead(exchange)) {
                 return;
             }
             boolean target = targetBlob != null && path.endsWith("/blobs/" + targetBlob) && exchange.getRequestMethod().equals("GET");
@@ -135,6 +146,31 @@ final class FaultProxy implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Answers a scripted fault for the aimed-at path; false when no fault is set. */
+    private boolean answerInstead(HttpExchange exchange) throws IOException {
+        if (redirectTo != null) {
+            exchange.getResponseHeaders().set("Location", redirectTo);
+            exchange.sendResponseHeaders(307, -1);
+            return true;
+        }
+        if (challenge != null) {
+            exchange.getResponseHeaders().set("WWW-Authenticate", challenge);
+            exchange.sendResponseHeaders(401, -1);
+            return true;
+        }
+        if (failStatus == 0) {
+            return false;
+        }
+        byte[] body = "{\"errors\":[{\"code\":\"UNAVAILABLE\",\"message\":\"try later\"}]}".getBytes(StandardCharsets.UTF_8);
+        if (failRetryAfter != null) {
+            exchange.getResponseHeaders().set("Retry-After", failRetryAfter);
+        }
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(failStatus, body.length);
+        exchange.getResponseBody().write(body);
+        return true;
     }
 
     @Override

@@ -1,0 +1,34 @@
+package dev.osimg.registry;
+
+/** The reason phrases of the HTTP statuses a registry sends, for messages. */
+final class StatusText {
+    private StatusText() {
+    }
+
+    /** The RFC 9110 reason phrase of a status, or "error" for one without a well-known phrase. */
+    static String of(int status) {
+        return switch (status) {
+            case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 408 -> "Request Timeout";
+            case 409 -> "Conflict";
+            case 413 -> "Content Too Large";
+            case 416 -> "Range Not Satisfiable";
+            case 425 -> "Too Early";
+            case 429 -> "Too Many Requests";
+            case 499 -> "Client Closed Request";
+            case 500 -> "Internal Server Error";
+            case 501 -> "Not Implemented";
+            case 502 -> "Bad Gateway";
+            case 503 -> "Service Unavailable";
+            case 504 -> "Gateway Timeout";
+            case 505 -> "HTTP Version Not Supported";
+            case 507 -> "Insufficient Storage";
+            case 511 -> "Network Authentication Required";
+            default -> "error";
+        };
+    }
+}
