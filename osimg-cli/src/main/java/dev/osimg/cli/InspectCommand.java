@@ -7,6 +7,8 @@ import dev.osimg.oci.OciLayout;
 import dev.osimg.osimage.OsImage;
 import dev.osimg.transfer.ImageSources;
 import java.nio.charset.StandardCharsets;
+import dev.osimg.transfer.DeltaPlan;
+import dev.osimg.transfer.DeltaPlanner;
 import dev.osimg.registry.RegistryClient;
 import dev.osimg.osimage.Payload;
 import dev.osimg.osimage.PayloadInfo;
@@ -30,7 +32,8 @@ import picocli.CommandLine.Spec;
         description = {"Show an OS image's product info, payloads and digests.",
             "",
             "Reads the manifest and the config (both checked against their digests); payload content is not "
-                    + "read: use verify for that. --raw and --config print the manifest or the config exactly as stored."})
+                    + "read: use verify for that. --raw and --config print the manifest or the config exactly as stored; "
+                    + "--diff OLD shows what an update from OLD would fetch."})
 final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -59,6 +62,11 @@ final class InspectCommand implements Callable<Integer> {
         boolean config;
     }
 
+    @Option(names = "--diff", paramLabel = "OLD",
+            description = "Show what an update from OLD to IMAGE would fetch: chunks whose hash OLD's config lists count as "
+                    + "local. Reads manifests, configs and seek tables (one Range each), no payload content.")
+    String diff;
+
     @Override
     public Integer call() throws IOException {
         try (RegistryClient client = registry.client()) {
@@ -74,6 +82,24 @@ final class InspectCommand implements Callable<Integer> {
             byte[] bytes = raw.manifest ? os.image().manifestBytes() : os.configBytes();
             out.print(new String(bytes, StandardCharsets.UTF_8));
             out.flush();
+            return ExitCodes.OK;
+        }
+        if (diff != null) {
+            OsImage old = ImageArgument.open(diff, client);
+            DeltaPlan plan = DeltaPlanner.estimate(os, old);
+            if (output.json) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("old", old.image().location());
+                doc.put("old_digest", old.image().manifestDigest().toString());
+                doc.put("new", os.image().location());
+                doc.put("new_digest", os.image().manifestDigest().toString());
+                doc.put("plan", DeltaReport.toJson(plan));
+                JsonOutput.print(out, doc);
+            } else {
+                out.printf("Update %s -> %s (chunks listed in the old config count as local):%n", old.image().location(),
+                        os.image().location());
+                DeltaReport.print(out, plan);
+            }
             return ExitCodes.OK;
         }
         List<String> tags = tags(reference, os);

@@ -50,7 +50,7 @@ abstract class TransferCommand implements Callable<Integer> {
     }
 
     @Override
-    public final Integer call() throws IOException {
+    public Integer call() throws IOException {
         ImageReference from = ImageReference.parse(source());
         ImageReference to = ImageReference.parse(destination());
         long start = System.nanoTime();

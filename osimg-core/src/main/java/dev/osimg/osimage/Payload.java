@@ -10,6 +10,7 @@ import dev.osimg.oci.OciImage;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Optional;
 
 /** One payload of an OS image: verified streams of its content, or its raw blob. */
 public final class Payload {
@@ -93,6 +94,37 @@ public final class Payload {
             }
         }
         return total;
+    }
+
+    /**
+     * The blob as stored (compressed or not) and unverified, for callers that verify what they
+     * read chunk by chunk themselves (delta transfers reading byte ranges).
+     */
+    public Blob storedBlob() throws IOException {
+        return image.blob(layer);
+    }
+
+    /**
+     * The seek table of a seekable zstd layer, read with one range request on the blob's tail and
+     * checked to describe one frame per hash chunk; empty when the layer is uncompressed or one
+     * plain zstd frame. A tail that claims to be a seek table but is not valid is an error.
+     */
+    public Optional<SeekTable> readSeekTable() throws IOException {
+        long tailSize = Math.min(layer.size(), SeekTable.sizeFor(info.chunkHashes().size(), true));
+        if (!compressed() || tailSize < SeekTable.HEADER_SIZE + SeekTable.FOOTER_SIZE) {
+            return Optional.empty();
+        }
+        byte[] tail;
+        try (InputStream in = storedBlob().openRange(layer.size() - tailSize, tailSize)) {
+            tail = in.readAllBytes();
+        }
+        if (!SeekTable.endsWithSeekableMagic(tail)) {
+            return Optional.empty();
+        }
+        String what = image.location() + ": payload \"" + name() + "\" (blob " + layer.digest().shortHex() + ")";
+        SeekTable table = SeekTable.parse(tail, layer.size(), what);
+        table.requireChunkFrames(info, what);
+        return Optional.of(table);
     }
 
     /**
