@@ -79,7 +79,7 @@ final class SignCommand implements Callable<Integer> {
             if (json) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("image", target.location());
-                doc.put("manifest_digest", target.manifestDigest().toString());
+                doc.put("digest", target.manifestDigest().toString());
                 doc.put("signature_tag", tag);
                 doc.put("signatures", store.location());
                 doc.put("payload_digest", layer.descriptor().digest().toString());
