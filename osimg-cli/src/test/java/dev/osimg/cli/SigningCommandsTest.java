@@ -250,6 +250,24 @@ class SigningCommandsTest {
     }
 
     @Test
+    void aRefusedInstallLeavesTheBlockDeviceUntouched() throws Exception {
+        Path backing = dir.resolve("device.bin");
+        byte[] pattern = new byte[8 << 20];
+        new Random(9).nextBytes(pattern);
+        Files.write(backing, pattern);
+        String loop = InstallCommandTest.tool("losetup", "--find", "--show", backing.toString()).strip();
+        try {
+            Run install = osimg("install", host + "/os/b:v1", "--device", loop, "--verify-key", ciPub.toString());
+            assertRefused(install, "is not signed");
+            try (var in = Files.newInputStream(Path.of(loop))) {
+                assertThat(in.readAllBytes()).as("every byte of " + loop).isEqualTo(pattern);
+            }
+        } finally {
+            InstallCommandTest.tool("losetup", "-d", loop);
+        }
+    }
+
+    @Test
     void thePolicyFileChoosesKeysPerRepositoryAndCanAllowUnsigned() throws Exception {
         Path policy = Files.createDirectories(dir.resolve("etc")).resolve("policy.json");
         Files.copy(ciPub, dir.resolve("etc").resolve("ci.pub"));
