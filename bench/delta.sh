@@ -4,7 +4,8 @@
 #   osimg pull REF DIR --reuse OLD_LAYOUT   (local chunks + Range requests)
 #   osimg pull REF DIR                      (every blob)
 # Bytes are what osimg reports as fetched (DeltaTransferTest checks these equal the bytes on the
-# wire, counted by a proxy); times are whole ./osimg processes (hyperfine, RUNS runs).
+# wire, counted by a proxy); times are whole ./osimg processes (hyperfine, RUNS runs): the median
+# wall time, and the CPU time (user + system) that does not depend on how loaded the machine is.
 # The system is a root-filesystem-like ext4 image (bench/rootfs.sh), stored seekable zstd (the default).
 # Usage: bench/delta.sh [SIZE_MIB]   (default 1024; work files in $BENCH_DIR, default /tmp/osimg-bench)
 set -euo pipefail
@@ -67,7 +68,7 @@ PY
 one=1
 pct1=$(( (size_mib + 99) / 100 ))
 pct10=$(( (size_mib + 9) / 10 ))
-printf "%-10s %8s %14s %14s %9s %10s %10s %7s\n" "changed" "chunks" "delta bytes" "full bytes" "ratio" "delta s" "full s" "speed-up"
+printf "%-10s %7s %14s %14s %8s %8s %8s %10s %10s\n" "changed" "chunks" "delta bytes" "full bytes" "ratio" "delta s" "full s" "delta cpu" "full cpu"
 for spec in "1-chunk:$one" "1%:$pct1" "10%:$pct10" "100%:$size_mib"; do
     name="${spec%%:*}"; chunks="${spec##*:}"
     variant "$name" "$chunks"
@@ -85,8 +86,9 @@ for spec in "1-chunk:$one" "1%:$pct1" "10%:$pct10" "100%:$size_mib"; do
 import json, sys
 name, chunks, delta, full, dt, ft = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), json.loads(sys.argv[4]), sys.argv[5], sys.argv[6]
 d = delta["bytes_fetched"]; f = full["size"]
-td = json.load(open(dt))["results"][0]["mean"]; tf = json.load(open(ft))["results"][0]["mean"]
-print(f"{name:10} {chunks:>8} {d:14,} {f:14,} {d/f:9.4f} {td:10.2f} {tf:10.2f} {tf/td:7.2f}")
+rd = json.load(open(dt))["results"][0]; rf = json.load(open(ft))["results"][0]
+cd = rd["user"] + rd["system"]; cf = rf["user"] + rf["system"]
+print(f"{name:10} {chunks:>7} {d:14,} {f:14,} {d/f:8.4f} {rd['median']:7.2f}s {rf['median']:7.2f}s {cd:9.2f}s {cf:9.2f}s")
 PY
     rm -rf "$work/system-$name"
 done
