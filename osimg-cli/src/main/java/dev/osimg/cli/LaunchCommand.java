@@ -129,8 +129,10 @@ final class LaunchCommand implements Callable<Integer> {
 
     private LaunchOptions options() {
         LaunchOptions.Builder b = LaunchOptions.builder().nodes(nodes).memoryMiB(memoryMiB()).cpus(cpus).tpm(tpm)
-                .noReboot(noReboot).qemuArgs(qemuArgs)
-                .install(InstallOptions.defaults().withLoader(Optional.ofNullable(loader)));
+                .noReboot(noReboot).qemuArgs(qemuArgs);
+        if (loader != null) {
+            b.install(InstallOptions.defaults().withLoader(Optional.of(loader)));
+        }
         if (diskSize != null) {
             b.diskSize(Sizes.parse(diskSize));
         }
