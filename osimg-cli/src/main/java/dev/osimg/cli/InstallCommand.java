@@ -31,9 +31,13 @@ import picocli.CommandLine.Spec;
 
 /** {@code osimg install}: writes an OS image as a bootable GPT disk to an image file or a block device. */
 @Command(name = "install", sortOptions = false,
-        description = {"Install an OS image onto a disk: a GPT with an ESP (FAT32, the loader and kernel.efi),",
-            "system slots A (the system payload) and B, and an optional data partition.",
-            "Everything is checked before the first write; the partition table is written last."})
+        description = {"Install an OS image onto a disk image file or a device.",
+            "",
+            "Writes a GPT with an ESP (FAT32 holding the loader and kernel.efi), system slots A (the system "
+                    + "payload) and B, and an optional data partition. Everything is checked before the first write, "
+                    + "and the partition table is written last, so an interrupted install never looks bootable.",
+            "",
+            "Prints where the image was installed."})
 final class InstallCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -83,10 +87,20 @@ final class InstallCommand implements Callable<Integer> {
     @Option(names = "--esp-volume-label", paramLabel = "LABEL", description = "FAT volume label of the ESP (default: MNGN_BOOT).")
     String espVolumeLabel = InstallOptions.DEFAULT_ESP_VOLUME_LABEL;
 
-    @Option(names = "--loader", paramLabel = "FILE",
-            description = "The A/B loader (a UEFI program) for the firmware's fallback path. Without it, kernel.efi goes there"
-                    + " (direct boot, no A/B switching).")
-    Path loader;
+    @ArgGroup(exclusive = true)
+    BootProgram boot = new BootProgram();
+
+    /** What the firmware starts: osimg's A/B loader by default. */
+    static final class BootProgram {
+        @Option(names = "--loader", paramLabel = "FILE",
+                description = "Another A/B loader (a UEFI program) for the firmware's fallback path instead of osimg's own"
+                        + " (osimg-abloader).")
+        Path loader;
+
+        @Option(names = "--direct-boot",
+                description = "Make kernel.efi itself the firmware's boot program (no A/B loader, no slot switching).")
+        boolean direct;
+    }
 
     @Option(names = "--node-parameters", paramLabel = "FILE", description = "Written to metropolis/parameters.pb on the ESP.")
     Path nodeParameters;
@@ -109,11 +123,8 @@ final class InstallCommand implements Callable<Integer> {
             defaultValue = "/sys/firmware/efi/efivars")
     Path efivarfs;
 
-    @Option(names = "--json", description = "Print the result as JSON.")
-    boolean json;
-
-    @Option(names = {"-q", "--quiet"}, description = "No progress.")
-    boolean quiet;
+    @CommandLine.Mixin
+    OutputOptions output;
 
     @CommandLine.Mixin
     RegistryOptionsMixin registry;
@@ -145,7 +156,7 @@ final class InstallCommand implements Callable<Integer> {
         long opened = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Progress progress = new PhaseLog(ConsoleProgress.forTerminal(quiet || json), quiet || json ? null : err);
+        Progress progress = new PhaseLog(ConsoleProgress.forTerminal(output.silent()), output.silent() ? null : err);
         InstallPlan plan = target.disk != null
                 ? DiskInstaller.toImageFile(os, options, target.disk, diskSize, force, progress)
                 : DiskInstaller.toDevice(os, options, target.device, force, progress);
@@ -155,16 +166,19 @@ final class InstallCommand implements Callable<Integer> {
         }
         long nanos = System.nanoTime() - start;
         String where = (target.disk != null ? target.disk : target.device).toString();
-        if (json) {
+        if (output.json) {
             Map<String, Object> doc = result(plan, where, bootEntry);
             doc.put("signature", signature.describe());
             doc.put("open_seconds", (opened - start) / 1e9);
             doc.put("install_seconds", (System.nanoTime() - opened) / 1e9);
             doc.put("seconds", nanos / 1e9);
             JsonOutput.print(out, doc);
+        } else if (output.quiet) {
+            out.println(where);
+            out.flush();
         } else {
             if (plan.directBoot()) {
-                out.println("No --loader given: kernel.efi is the firmware's boot program (direct boot, no A/B switching).");
+                out.println("Direct boot: kernel.efi is the firmware's boot program (no A/B switching).");
             }
             out.printf("Installed %s (%s) onto %s (%s, GPT disk %s) in %s%n", os.image().location(), os.image().manifestDigest(),
                     where, Sizes.bytes(plan.diskSize()), plan.gpt().diskGuid(), Sizes.seconds(nanos));
@@ -174,8 +188,8 @@ final class InstallCommand implements Callable<Integer> {
                         Sizes.bytes(p.size(plan.blockSize())), p.entry().type());
             }
             out.printf("Signature: %s%n", signature.describe());
-            out.printf("Boots /%s%s%n", plan.bootPath(), bootEntry == null ? "" : " (UEFI entry " + EfiVarFs.bootName(bootEntry)
-                    + ", first in BootOrder)");
+            out.printf("Boots /%s%s%s%n", plan.bootPath(), plan.loader().map(l -> " = " + l + ", slot A active").orElse(""),
+                    bootEntry == null ? "" : " (UEFI entry " + EfiVarFs.bootName(bootEntry) + ", first in BootOrder)");
             out.flush();
         }
         return ExitCodes.OK;
@@ -199,7 +213,8 @@ final class InstallCommand implements Callable<Integer> {
 
     private InstallOptions options() {
         InstallOptions options = InstallOptions.defaults()
-                .withLoader(Optional.ofNullable(loader))
+                .withLoader(Optional.ofNullable(boot.loader))
+                .withDirectBoot(boot.direct)
                 .withNodeParameters(Optional.ofNullable(nodeParameters))
                 .withUnverified(unverified)
                 .withReproducible(reproducible)
@@ -232,13 +247,14 @@ final class InstallCommand implements Callable<Integer> {
     private static Map<String, Object> result(InstallPlan plan, String where, Integer bootEntry) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("image", plan.image().image().location());
-        doc.put("manifest_digest", plan.image().image().manifestDigest().toString());
+        doc.put("digest", plan.image().image().manifestDigest().toString());
         doc.put("target", where);
         doc.put("size", plan.diskSize());
         doc.put("block_size", plan.blockSize());
         doc.put("disk_guid", plan.gpt().diskGuid().toString());
         doc.put("boot_path", "/" + plan.bootPath());
         doc.put("direct_boot", plan.directBoot());
+        doc.put("loader", plan.loader().orElse(null));
         doc.put("verified", !plan.options().unverified());
         List<Map<String, Object>> parts = new ArrayList<>();
         for (PlannedPartition p : plan.partitions()) {

@@ -6,7 +6,11 @@ import dev.osimg.oci.Descriptor;
 import dev.osimg.digest.Digest;
 import dev.osimg.oci.ImageReference;
 import dev.osimg.digest.InvalidDigestException;
+import dev.osimg.json.GoCompatibleJson;
+import dev.osimg.oci.Index;
+import dev.osimg.oci.Manifest;
 import dev.osimg.oci.MediaTypes;
+import dev.osimg.oci.SmallBlobs;
 import dev.osimg.oci.OciLayout;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,6 +23,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,7 +34,7 @@ import java.util.regex.Pattern;
 
 /**
  * A read-only OCI distribution registry over layout directories: {@code /v2/} ping, manifests by
- * tag and digest, blobs with {@code Range} and {@code HEAD}, tag lists, the distribution error
+ * tag and digest, blobs with {@code Range} and {@code HEAD}, tag lists, referrers, the distribution error
  * bodies and headers. Runs on the JDK's HTTP server with one virtual thread per request; blobs
  * stream from their files through a fixed buffer, so memory stays bounded whatever the load.
  */
@@ -38,6 +43,7 @@ public final class RegistryServer implements AutoCloseable {
     private static final Pattern RANGE = Pattern.compile("bytes=([0-9]+)-([0-9]*)");
     private static final Pattern PATH = Pattern.compile("/v2/(.+)/(manifests|blobs)/([^/]+)");
     private static final Pattern TAGS_PATH = Pattern.compile("/v2/(.+)/tags/list");
+    private static final Pattern REFERRERS_PATH = Pattern.compile("/v2/(.+)/referrers/([^/]+)");
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -92,14 +98,18 @@ public final class RegistryServer implements AutoCloseable {
                 tagList(exchange, tags.group(1), head);
                 return;
             }
+            Matcher referrers = REFERRERS_PATH.matcher(path);
+            if (referrers.matches()) {
+                referrers(exchange, referrers.group(1), referrers.group(2), head);
+                return;
+            }
             Matcher m = PATH.matcher(path);
             if (!m.matches()) {
                 error(exchange, 404, "NOT_FOUND", "no such endpoint");
                 return;
             }
-            Path layout = repositories.get(m.group(1));
+            Path layout = layoutOf(exchange, m.group(1));
             if (layout == null) {
-                error(exchange, 404, "NAME_UNKNOWN", "repository name not known to registry");
                 return;
             }
             if (m.group(2).equals("manifests")) {
@@ -113,9 +123,8 @@ public final class RegistryServer implements AutoCloseable {
     }
 
     private void tagList(HttpExchange exchange, String name, boolean head) throws IOException {
-        Path layout = repositories.get(name);
+        Path layout = layoutOf(exchange, name);
         if (layout == null) {
-            error(exchange, 404, "NAME_UNKNOWN", "repository name not known to registry");
             return;
         }
         List<String> tags = new ArrayList<>();
@@ -129,16 +138,50 @@ public final class RegistryServer implements AutoCloseable {
         send(exchange, 200, "application/json", body.getBytes(StandardCharsets.UTF_8), head);
     }
 
+    /**
+     * The OCI 1.1 referrers API: an image index of the layout's manifests whose {@code subject}
+     * is {@code reference}, each with its artifact type (or config media type) and annotations.
+     */
+    private void referrers(HttpExchange exchange, String name, String reference, boolean head) throws IOException {
+        Path layoutDir = layoutOf(exchange, name);
+        if (layoutDir == null) {
+            return;
+        }
+        Digest digest = parseDigest(exchange, reference);
+        if (digest == null) {
+            return;
+        }
+        OciLayout layout = OciLayout.open(layoutDir);
+        Map<Digest, Descriptor> found = new LinkedHashMap<>();
+        for (Descriptor d : layout.index().manifests()) {
+            if (!MediaTypes.IMAGE_MANIFEST.equals(d.mediaType()) || found.containsKey(d.digest())) {
+                continue;
+            }
+            Manifest manifest;
+            try {
+                String what = "oci:" + layoutDir + ": manifest " + d.digest();
+                manifest = Manifest.parse(SmallBlobs.readVerified(layout.blob(d), d, what), what);
+            } catch (IOException e) {
+                // A damaged entry is not a referrer of anything; the manifest endpoint reports it when asked for.
+                continue;
+            }
+            if (manifest.subject() != null && manifest.subject().digest().equals(digest)) {
+                String artifactType = manifest.artifactType() != null && !manifest.artifactType().isEmpty() ? manifest.artifactType()
+                        : manifest.config() == null ? null : manifest.config().mediaType();
+                found.put(d.digest(), new Descriptor(MediaTypes.IMAGE_MANIFEST, d.digest(), d.size(), null, manifest.annotations(),
+                        null, null, artifactType));
+            }
+        }
+        send(exchange, 200, MediaTypes.IMAGE_INDEX, GoCompatibleJson.writeCompact(Index.of(List.copyOf(found.values()))), head);
+    }
+
     private void manifest(HttpExchange exchange, Path layoutDir, String reference, boolean head) throws IOException {
         // Read the index on every request so that a layout updated in place is served as it is now.
         OciLayout layout = OciLayout.open(layoutDir);
         Descriptor found = null;
         if (reference.startsWith("sha256:")) {
-            Digest digest;
-            try {
-                digest = Digest.parse(reference);
-            } catch (InvalidDigestException e) {
-                error(exchange, 400, "DIGEST_INVALID", e.getMessage());
+            Digest digest = parseDigest(exchange, reference);
+            if (digest == null) {
                 return;
             }
             found = layout.index().manifests().stream().filter(d -> d.digest().equals(digest)).findFirst()
@@ -173,11 +216,8 @@ public final class RegistryServer implements AutoCloseable {
     }
 
     private void blob(HttpExchange exchange, Path layoutDir, String reference, boolean head) throws IOException {
-        Digest digest;
-        try {
-            digest = Digest.parse(reference);
-        } catch (InvalidDigestException e) {
-            error(exchange, 400, "DIGEST_INVALID", e.getMessage());
+        Digest digest = parseDigest(exchange, reference);
+        if (digest == null) {
             return;
         }
         Path file = OciLayout.blobPath(layoutDir, digest);
@@ -234,6 +274,25 @@ public final class RegistryServer implements AutoCloseable {
                 remaining -= n;
             }
             out.flush();
+        }
+    }
+
+    /** The layout directory served as repository {@code name}, or null after answering 404. */
+    private Path layoutOf(HttpExchange exchange, String name) throws IOException {
+        Path layout = repositories.get(name);
+        if (layout == null) {
+            error(exchange, 404, "NAME_UNKNOWN", "repository name not known to registry");
+        }
+        return layout;
+    }
+
+    /** The digest named in a request path, or null after answering 400. */
+    private static Digest parseDigest(HttpExchange exchange, String text) throws IOException {
+        try {
+            return Digest.parse(text);
+        } catch (InvalidDigestException e) {
+            error(exchange, 400, "DIGEST_INVALID", e.getMessage());
+            return null;
         }
     }
 

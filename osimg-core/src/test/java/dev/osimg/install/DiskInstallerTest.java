@@ -6,32 +6,39 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.osimg.blob.Progress;
+import dev.osimg.digest.Digest;
 import dev.osimg.disk.DiskSpaceException;
 import dev.osimg.disk.Gpt;
 import dev.osimg.disk.GptException;
 import dev.osimg.disk.ImageFileDevice;
-import dev.osimg.digest.Digest;
+import dev.osimg.loader.AbLoader;
 import dev.osimg.oci.OciLayout;
 import dev.osimg.osimage.Compression;
 import dev.osimg.osimage.OsImage;
+import dev.osimg.osimage.OsImageBuilder;
 import dev.osimg.osimage.OsImageFormatException;
 import dev.osimg.osimage.PayloadVerificationException;
+import dev.osimg.osimage.ProductInfo;
 import dev.osimg.testing.Tools;
 import java.io.RandomAccessFile;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -165,15 +172,71 @@ class DiskInstallerTest {
     }
 
     @Test
-    void directBootPutsTheKernelAtTheFallbackPath() throws Exception {
-        Path disk = dir.resolve("direct.img");
+    void installsOsimgsOwnAbLoaderByDefault() throws Exception {
+        Path disk = dir.resolve("default.img");
         InstallPlan plan = DiskInstaller.toImageFile(plain, TestImages.smallOptions(), disk, -1, false, Progress.NONE);
+        assertThat(plan.directBoot()).isFalse();
+        assertThat(plan.loader()).contains(AbLoader.NAME);
+        String esp = disk + "@@" + MIB;
+        assertThat(espFile(esp, "EFI/BOOT/BOOTx64.EFI")).isEqualTo(AbLoader.bytes());
+        assertThat(espFile(esp, "EFI/metropolis/boot-a.efi")).isEqualTo(Files.readAllBytes(fixtures.resolve("kernel.efi")));
+        assertThat(espFile(esp, "EFI/metropolis/loader_state.pb")).containsExactly(0x08, 0x01);
+        // A PE32+ EFI application: "MZ", then at e_lfanew "PE\0\0", machine x86-64 (0x8664), subsystem 10.
+        byte[] loader = AbLoader.bytes();
+        int pe = ByteBuffer.wrap(loader, 0x3c, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        assertThat(new String(loader, 0, 2, StandardCharsets.US_ASCII)).isEqualTo("MZ");
+        assertThat(Arrays.copyOfRange(loader, pe, pe + 6)).containsExactly('P', 'E', 0, 0, 0x64, 0x86);
+        assertThat(loader[pe + 24 + 68] | loader[pe + 24 + 69] << 8).as("subsystem").isEqualTo(10);
+    }
+
+    @Test
+    void directBootPutsTheKernelAtTheFallbackPathAndInSlotA() throws Exception {
+        Path disk = dir.resolve("direct.img");
+        InstallPlan plan = DiskInstaller.toImageFile(plain, TestImages.smallOptions().withDirectBoot(true), disk, -1, false,
+                Progress.NONE);
         assertThat(plan.directBoot()).isTrue();
-        Path out = dir.resolve("boot.efi");
-        Tools.ok("mcopy", "-n", "-i", disk + "@@" + MIB, "::EFI/BOOT/BOOTx64.EFI", out.toString());
-        assertThat(Files.mismatch(out, fixtures.resolve("kernel.efi"))).isEqualTo(-1L);
-        assertThat(Tools.ok("mdir", "-i", disk + "@@" + MIB, "::EFI/metropolis")).contains("slot-a.json")
-                .doesNotContain("loader_state");
+        assertThat(plan.loader()).isEmpty();
+        String esp = disk + "@@" + MIB;
+        byte[] kernel = Files.readAllBytes(fixtures.resolve("kernel.efi"));
+        assertThat(espFile(esp, "EFI/BOOT/BOOTx64.EFI")).isEqualTo(kernel);
+        assertThat(espFile(esp, "EFI/metropolis/boot-a.efi")).isEqualTo(kernel);
+        assertThat(Tools.ok("mdir", "-i", esp, "::EFI/metropolis")).contains("slot-a.json").doesNotContain("loader_state");
+    }
+
+    @Test
+    void aarch64ImagesNeedALoaderFileOrDirectBoot() throws Exception {
+        Path out = dir.resolve("arm");
+        new OsImageBuilder().productInfo(new ProductInfo("test", "Test OS", "1.0", "aarch64", "", "", false, List.of()))
+                .compression(new Compression.None())
+                .payload("kernel.efi", fixtures.resolve("kernel.efi")).payload("system", fixtures.resolve("system"))
+                .build(out);
+        OsImage arm = OsImage.read(OciLayout.open(out).image(null));
+        assertThat(AbLoader.forArchitecture("aarch64")).isEmpty();
+        assertThatThrownBy(() -> InstallPlan.compute(arm, TestImages.smallOptions(), -1, 512))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("osimg's A/B loader is built for x86_64 only, and this image is aarch64")
+                .hasMessageContaining("pass --loader FILE").hasMessageContaining("--direct-boot");
+        InstallPlan direct = InstallPlan.compute(arm, TestImages.smallOptions().withDirectBoot(true), -1, 512);
+        assertThat(direct.bootPath()).isEqualTo("EFI/BOOT/BOOTAA64.EFI");
+        InstallPlan given = InstallPlan.compute(arm, TestImages.smallOptions().withLoader(Optional.of(fixtures.resolve("loader.efi"))),
+                -1, 512);
+        assertThat(given.bootPath()).isEqualTo("EFI/BOOT/BOOTAA64.EFI");
+        assertThat(given.loader()).contains(fixtures.resolve("loader.efi").toString());
+    }
+
+    @Test
+    void aLoaderFileAndDirectBootExcludeEachOther() {
+        assertThatThrownBy(() -> TestImages.smallOptions().withDirectBoot(true).withLoader(Optional.of(Path.of("l.efi"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exclude each other");
+    }
+
+    private byte[] espFile(String esp, String path) throws Exception {
+        Path out = Files.createTempFile(dir, "esp", ".file");
+        Files.delete(out);
+        Tools.ok("mcopy", "-n", "-i", esp, "::" + path, out.toString());
+        byte[] bytes = Files.readAllBytes(out);
+        Files.delete(out);
+        return bytes;
     }
 
     @Test
@@ -197,7 +260,7 @@ class DiskInstallerTest {
         OsImage image = TestImages.build(big, dir.resolve("img"), new Compression.None());
         assertThatThrownBy(() -> DiskInstaller.toImageFile(image, TestImages.smallOptions(), dir.resolve("d.img"), -1, false,
                 Progress.NONE)).isInstanceOf(DiskSpaceException.class)
-                .hasMessageContaining("ESP (--esp-size 40)").hasMessageContaining("need 41.0 MiB");
+                .hasMessageContaining("ESP (--esp-size 40)").hasMessageContaining("need 41.1 MiB");
         assertThat(dir.resolve("d.img")).doesNotExist();
     }
 
@@ -393,5 +456,19 @@ class DiskInstallerTest {
                 Long.MAX_VALUE >> 20));
         assertThatThrownBy(() -> InstallPlan.compute(plain, maxEsp, -1, 512)).isInstanceOf(DiskSpaceException.class)
                 .hasMessageContaining("FAT32").hasMessageNotContaining("-1 MiB");
+    }
+
+    @Test
+    void whatAKilledInstallLeftBesideTheTargetIsSweptByTheNextInstall() throws Exception {
+        Path stale = dir.resolve(dev.osimg.testing.StaleTemporaries.ofExitedProcess("disk.img"));
+        try (RandomAccessFile f = new RandomAccessFile(stale.toFile(), "rw")) {
+            f.setLength(100 * MIB);
+        }
+        Path running = Files.writeString(dir.resolve(dev.osimg.testing.StaleTemporaries.ofThisProcess("other.img")), "busy");
+        DiskInstaller.toImageFile(plain, TestImages.smallOptions(), dir.resolve("disk.img"), -1, false, Progress.NONE);
+        try (var listing = Files.list(dir)) {
+            assertThat(listing.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("disk.img", running.getFileName().toString());
+        }
     }
 }
