@@ -2,10 +2,8 @@ package dev.osimg.oci;
 
 import dev.osimg.digest.Digest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.osimg.blob.Blob;
 import dev.osimg.blob.FileBlob;
-import dev.osimg.json.GoCompatibleJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -40,12 +38,7 @@ public final class OciLayout {
         try (InputStream in = Files.newInputStream(indexFile)) {
             bytes = SmallBlobs.readCapped(in, indexFile.toString());
         }
-        Index index;
-        try {
-            index = GoCompatibleJson.mapper().readValue(bytes, Index.class);
-        } catch (JsonProcessingException e) {
-            throw new InvalidImageException(indexFile + " is not a valid image index: " + dev.osimg.json.JsonProblem.describe(e), e);
-        }
+        Index index = Index.parse(bytes, indexFile.toString());
         if (index.mediaType() != null && !index.mediaType().isEmpty() && !index.mediaType().equals(MediaTypes.IMAGE_INDEX)) {
             throw new IOException(indexFile + ": mediaType is \"" + index.mediaType() + "\", expected \"" + MediaTypes.IMAGE_INDEX + "\"");
         }
