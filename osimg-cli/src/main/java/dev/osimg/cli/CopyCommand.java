@@ -30,6 +30,9 @@ final class CopyCommand implements Callable<Integer> {
     @CommandLine.Mixin
     RegistryOptionsMixin registry;
 
+    @Option(names = "--skip-signatures", description = "Leave the image's signatures behind (by default they are copied along).")
+    boolean skipSignatures;
+
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
@@ -38,6 +41,6 @@ final class CopyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        return CopyRunner.run(spec.commandLine().getOut(), source, destination, registry, json, quiet);
+        return CopyRunner.run(spec.commandLine().getOut(), source, destination, registry, null, skipSignatures, json, quiet);
     }
 }

@@ -4,6 +4,7 @@ import dev.osimg.blob.DigestMismatchException;
 import dev.osimg.digest.InvalidDigestException;
 import dev.osimg.oci.InvalidImageException;
 import dev.osimg.osimage.PayloadVerificationException;
+import dev.osimg.sign.SignatureVerificationException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -26,6 +27,7 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
     static int exitCode(Throwable e) {
         return switch (e) {
             case PayloadVerificationException v -> ExitCodes.VERIFICATION_FAILED;
+            case SignatureVerificationException s -> ExitCodes.VERIFICATION_FAILED;
             case DigestMismatchException d -> ExitCodes.VERIFICATION_FAILED;
             case InvalidImageException f -> ExitCodes.INVALID_IMAGE;
             case InvalidDigestException d -> ExitCodes.INVALID_IMAGE;

@@ -1,6 +1,8 @@
 package dev.osimg.cli;
 
 import dev.osimg.osimage.OsImage;
+import dev.osimg.transfer.DeltaPlan;
+import dev.osimg.transfer.DeltaPlanner;
 import dev.osimg.registry.RegistryClient;
 import dev.osimg.osimage.Payload;
 import dev.osimg.osimage.PayloadInfo;
@@ -20,7 +22,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code osimg inspect}: what an OS image holds, read from its manifest and config only. */
 @Command(name = "inspect", sortOptions = false,
-        description = {"Show an OS image's product info, payloads and digests.",
+        description = {"Show an OS image's product info, payloads and digests; with --diff OLD, what an update from OLD costs.",
             "Reads the manifest and config (both digest-checked); payload content is not read: use verify for that."})
 final class InspectCommand implements Callable<Integer> {
     @Spec
@@ -38,6 +40,11 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
+    @Option(names = "--diff", paramLabel = "OLD",
+            description = {"Show what an update from OLD to IMAGE would fetch: chunks whose hash OLD's config lists count as",
+                "local. Reads manifests, configs and seek tables (one Range each), no payload content."})
+    String diff;
+
     @Override
     public Integer call() throws IOException {
         try (RegistryClient client = registry.client()) {
@@ -48,6 +55,24 @@ final class InspectCommand implements Callable<Integer> {
     private Integer run(RegistryClient client) throws IOException {
         OsImage os = ImageArgument.open(image, client);
         PrintWriter out = spec.commandLine().getOut();
+        if (diff != null) {
+            OsImage old = ImageArgument.open(diff, client);
+            DeltaPlan plan = DeltaPlanner.estimate(os, old);
+            if (json) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("old", old.image().location());
+                doc.put("old_manifest_digest", old.image().manifestDigest().toString());
+                doc.put("new", os.image().location());
+                doc.put("new_manifest_digest", os.image().manifestDigest().toString());
+                doc.put("plan", DeltaReport.toJson(plan));
+                JsonOutput.print(out, doc);
+            } else {
+                out.printf("Update %s -> %s (chunks listed in the old config count as local):%n", old.image().location(),
+                        os.image().location());
+                DeltaReport.print(out, plan);
+            }
+            return ExitCodes.OK;
+        }
         if (json) {
             JsonOutput.print(out, toJson(os));
             return ExitCodes.OK;

@@ -9,6 +9,7 @@ import dev.osimg.install.InstallPlan;
 import dev.osimg.install.PartitionRole;
 import dev.osimg.install.PartitionSpec;
 import dev.osimg.install.PlannedPartition;
+import dev.osimg.oci.ImageReference;
 import dev.osimg.osimage.OsImage;
 import dev.osimg.registry.RegistryClient;
 import java.io.IOException;
@@ -82,10 +83,20 @@ final class InstallCommand implements Callable<Integer> {
     @Option(names = "--esp-volume-label", paramLabel = "LABEL", description = "FAT volume label of the ESP (default: MNGN_BOOT).")
     String espVolumeLabel = InstallOptions.DEFAULT_ESP_VOLUME_LABEL;
 
-    @Option(names = "--loader", paramLabel = "FILE",
-            description = "The A/B loader (a UEFI program) for the firmware's fallback path. Without it, kernel.efi goes there"
-                    + " (direct boot, no A/B switching).")
-    Path loader;
+    @ArgGroup(exclusive = true)
+    BootProgram boot = new BootProgram();
+
+    /** What the firmware starts: osimg's A/B loader by default. */
+    static final class BootProgram {
+        @Option(names = "--loader", paramLabel = "FILE",
+                description = "Another A/B loader (a UEFI program) for the firmware's fallback path instead of osimg's own"
+                        + " (osimg-abloader).")
+        Path loader;
+
+        @Option(names = "--direct-boot",
+                description = "Make kernel.efi itself the firmware's boot program (no A/B loader, no slot switching).")
+        boolean direct;
+    }
 
     @Option(names = "--node-parameters", paramLabel = "FILE", description = "Written to metropolis/parameters.pb on the ESP.")
     Path nodeParameters;
@@ -117,6 +128,9 @@ final class InstallCommand implements Callable<Integer> {
     @CommandLine.Mixin
     RegistryOptionsMixin registry;
 
+    @CommandLine.Mixin
+    SignatureOptionsMixin signatures;
+
     @Override
     public Integer call() throws IOException {
         // The client stays open for the whole install: payloads stream from the registry onto the disk.
@@ -136,6 +150,8 @@ final class InstallCommand implements Callable<Integer> {
             checkBootEntryTarget();
         }
         OsImage os = ImageArgument.open(image, client);
+        // Before the target is created or opened: a refused image leaves it untouched.
+        SignatureCheck.Outcome signature = signatures.check(ImageReference.parse(image), os.image(), client);
         long opened = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -151,13 +167,14 @@ final class InstallCommand implements Callable<Integer> {
         String where = (target.disk != null ? target.disk : target.device).toString();
         if (json) {
             Map<String, Object> doc = result(plan, where, bootEntry);
+            doc.put("signature", signature.describe());
             doc.put("open_seconds", (opened - start) / 1e9);
             doc.put("install_seconds", (System.nanoTime() - opened) / 1e9);
             doc.put("seconds", nanos / 1e9);
             JsonOutput.print(out, doc);
         } else {
             if (plan.directBoot()) {
-                out.println("No --loader given: kernel.efi is the firmware's boot program (direct boot, no A/B switching).");
+                out.println("Direct boot: kernel.efi is the firmware's boot program (no A/B switching).");
             }
             out.printf("Installed %s (%s) onto %s (%s, GPT disk %s) in %s%n", os.image().location(), os.image().manifestDigest(),
                     where, Sizes.bytes(plan.diskSize()), plan.gpt().diskGuid(), Sizes.seconds(nanos));
@@ -166,8 +183,9 @@ final class InstallCommand implements Callable<Integer> {
                 out.printf("  %-2d %-22s %12s %12s  %s%n", p.number(), p.entry().name(), Sizes.bytes(p.offset(plan.blockSize())),
                         Sizes.bytes(p.size(plan.blockSize())), p.entry().type());
             }
-            out.printf("Boots /%s%s%n", plan.bootPath(), bootEntry == null ? "" : " (UEFI entry " + EfiVarFs.bootName(bootEntry)
-                    + ", first in BootOrder)");
+            out.printf("Signature: %s%n", signature.describe());
+            out.printf("Boots /%s%s%s%n", plan.bootPath(), plan.loader().map(l -> " = " + l + ", slot A active").orElse(""),
+                    bootEntry == null ? "" : " (UEFI entry " + EfiVarFs.bootName(bootEntry) + ", first in BootOrder)");
             out.flush();
         }
         return ExitCodes.OK;
@@ -191,7 +209,8 @@ final class InstallCommand implements Callable<Integer> {
 
     private InstallOptions options() {
         InstallOptions options = InstallOptions.defaults()
-                .withLoader(Optional.ofNullable(loader))
+                .withLoader(Optional.ofNullable(boot.loader))
+                .withDirectBoot(boot.direct)
                 .withNodeParameters(Optional.ofNullable(nodeParameters))
                 .withUnverified(unverified)
                 .withReproducible(reproducible)
@@ -231,6 +250,7 @@ final class InstallCommand implements Callable<Integer> {
         doc.put("disk_guid", plan.gpt().diskGuid().toString());
         doc.put("boot_path", "/" + plan.bootPath());
         doc.put("direct_boot", plan.directBoot());
+        doc.put("loader", plan.loader().orElse(null));
         doc.put("verified", !plan.options().unverified());
         List<Map<String, Object>> parts = new ArrayList<>();
         for (PlannedPartition p : plan.partitions()) {

@@ -16,9 +16,10 @@ import picocli.CommandLine.Option;
             "reference (HOST[:PORT]/REPO[:TAG][@sha256:HEX], optionally docker://). Registries on localhost,",
             "127.0.0.0/8 and ::1 are reached over plain HTTP, others over HTTPS unless --plain-http."
         },
-        subcommands = {BuildCommand.class, InspectCommand.class, VerifyCommand.class, InstallCommand.class,
+        subcommands = {BuildCommand.class, InspectCommand.class, VerifyCommand.class, InstallCommand.class, LaunchCommand.class,
+            UpdateCommand.class, CommitCommand.class, RollbackCommand.class, StatusCommand.class,
             CopyCommand.class, PushCommand.class, PullCommand.class, ServeCommand.class, VersionCommand.class,
-            CommandLine.HelpCommand.class},
+            GenerateKeyPairCommand.class, SignCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure, 2 usage error, 3 invalid image, 4 verification failed."})
 public final class Main {
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,

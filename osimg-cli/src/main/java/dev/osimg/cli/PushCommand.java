@@ -30,6 +30,9 @@ final class PushCommand implements Callable<Integer> {
     @CommandLine.Mixin
     RegistryOptionsMixin registry;
 
+    @Option(names = "--skip-signatures", description = "Leave the image's signatures behind (by default they are copied along).")
+    boolean skipSignatures;
+
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
@@ -40,6 +43,6 @@ final class PushCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         // A plain path here is always a layout directory, even one that looks like HOST/REPO.
         String layout = source.startsWith("oci:") ? source : "oci:" + source;
-        return CopyRunner.run(spec.commandLine().getOut(), layout, destination, registry, json, quiet);
+        return CopyRunner.run(spec.commandLine().getOut(), layout, destination, registry, null, skipSignatures, json, quiet);
     }
 }

@@ -5,7 +5,9 @@ import dev.osimg.osimage.OsImage;
 import dev.osimg.registry.RegistryClient;
 import dev.osimg.osimage.Payload;
 import java.io.IOException;
+import dev.osimg.oci.ImageReference;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +22,8 @@ import picocli.CommandLine.Spec;
 /** {@code osimg verify}: every chunk of every payload against the config. */
 @Command(name = "verify", sortOptions = false,
         description = {"Verify an OS image: the manifest and config digests, and every chunk of every payload",
-            "(decompressed first when stored as zstd). Stops at the first failure, naming payload and chunk."})
+            "(decompressed first when stored as zstd). Stops at the first failure, naming payload and chunk.",
+            "With --key (or --policy), the image must also carry a signature by the key for exactly this manifest digest."})
 final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -33,6 +36,13 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "IMAGE", description = "oci:DIR[:TAG], a layout directory, or HOST[:PORT]/REPO[:TAG][@sha256:HEX].")
     String image;
+
+    @Option(names = "--key", paramLabel = "PUB",
+            description = "Also check the image's signature with this public key (cosign's or osimg's .pub). Repeatable: any of the keys.")
+    List<Path> keys;
+
+    @Option(names = "--policy", paramLabel = "FILE", description = "Also check the signature as this trust policy file says.")
+    Path policy;
 
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
@@ -51,6 +61,15 @@ final class VerifyCommand implements Callable<Integer> {
         long start = System.nanoTime();
         OsImage os = ImageArgument.open(image, client);
         PrintWriter out = spec.commandLine().getOut();
+        SignatureCheck.Outcome signature = null;
+        if ((keys != null && !keys.isEmpty()) || policy != null) {
+            // The signature first: it is cheap, and a refused image is not worth reading.
+            signature = SignatureCheck.run(ImageReference.parse(image), os.image(), client, keys, policy, false, null);
+            if (!json) {
+                out.printf("signature %s%n", signature.describe());
+                out.flush();
+            }
+        }
         Progress progress = ConsoleProgress.forTerminal(quiet || json);
         List<Map<String, Object>> results = new ArrayList<>();
         long total = 0;
@@ -83,6 +102,9 @@ final class VerifyCommand implements Callable<Integer> {
             doc.put("location", os.image().location());
             doc.put("manifest_digest", os.image().manifestDigest().toString());
             doc.put("verified", true);
+            if (signature != null) {
+                doc.put("signature", signature.describe());
+            }
             doc.put("payloads", results);
             doc.put("bytes", total);
             doc.put("seconds", elapsed / 1e9);

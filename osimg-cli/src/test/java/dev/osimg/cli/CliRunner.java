@@ -19,15 +19,15 @@ final class CliRunner {
 
     /** Runs {@code osimg ARGS} with the given extra JVM options. */
     static Result run(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("--enable-native-access=ALL-UNNAMED");
-        command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(Main.class.getName());
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).start();
+        return run(java.util.Map.of(), jvmOptions, args);
+    }
+
+    /** Runs {@code osimg ARGS} with extra environment variables and JVM options. */
+    static Result run(java.util.Map<String, String> environment, List<String> jvmOptions, String... args)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command(jvmOptions, args));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         process.getOutputStream().close();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -43,6 +43,19 @@ final class CliRunner {
 
     static Result run(String... args) throws IOException, InterruptedException {
         return run(List.of(), args);
+    }
+
+    /** The command line of a child JVM running {@code osimg ARGS}. */
+    static List<String> command(List<String> jvmOptions, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Main.class.getName());
+        command.addAll(List.of(args));
+        return command;
     }
 
     private static void copy(Process process, boolean stderr, ByteArrayOutputStream sink) {

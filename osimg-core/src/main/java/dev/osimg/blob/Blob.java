@@ -23,6 +23,30 @@ public interface Blob {
     }
 
     /**
+     * A new stream of exactly {@code length} bytes starting at {@code offset}. Sources that cannot
+     * seek read up to the offset and drop those bytes; a registry asks for the range only, and
+     * throws {@link RangeNotSupportedException} when the server will not serve one.
+     */
+    default InputStream openRange(long offset, long length) throws IOException {
+        checkRange(offset, length, size());
+        InputStream in = open();
+        try {
+            in.skipNBytes(offset);
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
+        return new ExactLengthInputStream(new BoundedInputStream(in, length), length, "bytes " + offset + "+" + length);
+    }
+
+    /** Rejects a range that does not lie inside a blob of {@code size} bytes. */
+    static void checkRange(long offset, long length, long size) {
+        if (offset < 0 || length < 0 || offset > size || length > size - offset) {
+            throw new IllegalArgumentException("range of " + length + " bytes at " + offset + " is outside a blob of " + size + " bytes");
+        }
+    }
+
+    /**
      * A plain local file holding exactly this blob's bytes, when there is one, so that callers
      * can clone or {@code copy_file_range} it instead of streaming it.
      */

@@ -29,6 +29,14 @@ public record FileBlob(Path path, long size) implements Blob {
     }
 
     @Override
+    public InputStream openRange(long offset, long length) throws IOException {
+        Blob.checkRange(offset, length, size);
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.READ).position(offset);
+        return new ExactLengthInputStream(new BoundedInputStream(java.nio.channels.Channels.newInputStream(channel), length),
+                length, path + " bytes " + offset + "+" + length);
+    }
+
+    @Override
     public Optional<Path> localFile() {
         return Optional.of(path);
     }

@@ -25,9 +25,14 @@ public final class LinuxBlockDevice extends ChannelBlockDevice {
      * one of its partitions is mounted or held by another driver, and keeps others out while it is open.
      */
     public static LinuxBlockDevice open(Path path, boolean exclusive) throws IOException {
+        return open(path, exclusive, true);
+    }
+
+    /** Opens a block device for reading only (status of a disk in use), or for writing as {@link #open(Path, boolean)}. */
+    public static LinuxBlockDevice open(Path path, boolean exclusive, boolean writable) throws IOException {
         int fd;
         try {
-            fd = Libc.open(path, Libc.O_RDWR | Libc.O_CLOEXEC | (exclusive ? Libc.O_EXCL : 0), 0);
+            fd = Libc.open(path, (writable ? Libc.O_RDWR : Libc.O_RDONLY) | Libc.O_CLOEXEC | (exclusive ? Libc.O_EXCL : 0), 0);
         } catch (IOException e) {
             if (exclusive && e.getMessage().endsWith("(errno " + Libc.EBUSY + ")")) {
                 throw new DeviceInUseException(path + " cannot be opened exclusively (" + e.getMessage()
@@ -38,7 +43,8 @@ public final class LinuxBlockDevice extends ChannelBlockDevice {
         try {
             long size = Libc.ioctlReadLong(fd, Libc.BLKGETSIZE64, "BLKGETSIZE64 on " + path);
             int blockSize = Libc.ioctlReadInt(fd, Libc.BLKSSZGET, "BLKSSZGET on " + path);
-            FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileChannel channel = writable ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                    : FileChannel.open(path, StandardOpenOption.READ);
             return new LinuxBlockDevice(path, channel, fd, size, blockSize);
         } catch (IOException | RuntimeException e) {
             Libc.close(fd);

@@ -54,6 +54,15 @@ public final class GoCompatibleJson {
         }
     }
 
+    /** Serializes like Go's {@code json.Marshal}: compact, the same escapes, map keys sorted. */
+    public static byte[] writeCompact(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serialize " + value.getClass().getSimpleName(), e);
+        }
+    }
+
     /** Go's indentation: every array element and object member on its own line, empty ones as {@code []}/{@code {}}. */
     static final class GoPrettyPrinter extends DefaultPrettyPrinter {
         private static final DefaultIndenter TABS = new DefaultIndenter("\t", "\n");

@@ -1,7 +1,11 @@
 package dev.osimg.linux;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Clones a file with the {@code FICLONE} ioctl, so that on XFS and btrfs a copy of any size
@@ -33,6 +37,38 @@ public final class FileCloner {
             return true;
         } finally {
             Libc.close(src);
+        }
+    }
+
+    /**
+     * Creates {@code target} (which must not exist) as a copy of {@code source} that costs no more space than the
+     * source: a clone where the filesystem can, else only the source's data extents are copied (with
+     * {@code copy_file_range}) and its holes stay holes.
+     */
+    public static void cloneOrCopySparse(Path source, Path target) throws IOException {
+        if (tryClone(source, target)) {
+            return;
+        }
+        Files.createFile(target);
+        int fd = Libc.open(source, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
+        try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
+             RandomAccessFile file = new RandomAccessFile(target.toFile(), "rw")) {
+            long size = in.size();
+            file.setLength(size);
+            FileChannel out = file.getChannel();
+            for (long data = Libc.lseek(fd, 0, Libc.SEEK_DATA); data >= 0 && data < size;
+                 data = Libc.lseek(fd, data, Libc.SEEK_DATA)) {
+                long hole = Libc.lseek(fd, data, Libc.SEEK_HOLE);
+                long end = hole < 0 ? size : Math.min(hole, size);
+                while (data < end) {
+                    data += in.transferTo(data, end - data, out.position(data));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(target);
+            throw e;
+        } finally {
+            Libc.close(fd);
         }
     }
 }

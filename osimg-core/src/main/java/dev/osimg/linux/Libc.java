@@ -53,6 +53,12 @@ public final class Libc {
     public static final int EOPNOTSUPP = 95;
     /** errno: device or resource busy. */
     public static final int EBUSY = 16;
+    /** {@code errno} ENXIO: no data or hole at or after the offset given to {@code lseek}. */
+    public static final int ENXIO = 6;
+    /** {@code lseek} whence: the next offset holding data. */
+    public static final int SEEK_DATA = 3;
+    /** {@code lseek} whence: the next hole (the end of the file counts as one). */
+    public static final int SEEK_HOLE = 4;
     /** errno: the file exists. */
     public static final int EEXIST = 17;
     /** errno: invalid argument (also: a flag the filesystem does not support). */
@@ -84,6 +90,9 @@ public final class Libc {
     private static final MethodHandle FALLOCATE = handle("fallocate",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
                     ValueLayout.JAVA_LONG), CAPTURE_ERRNO);
+    private static final MethodHandle LSEEK = handle("lseek",
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT),
+            CAPTURE_ERRNO);
     private static final MethodHandle RENAMEAT2 = handle("renameat2",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
                     ValueLayout.ADDRESS, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
@@ -202,6 +211,26 @@ public final class Libc {
             int rc = (int) FALLOCATE.invokeExact(state, fd, mode, offset, length);
             return rc < 0 ? errno(state) : 0;
         } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** {@code lseek(fd, offset, whence)}: the new offset, or -1 when errno is ENXIO (no data or hole past offset). */
+    public static long lseek(int fd, long offset, int whence) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            long rc = (long) LSEEK.invokeExact(state, fd, offset, whence);
+            if (rc < 0) {
+                int errno = errno(state);
+                if (errno == ENXIO) {
+                    return -1;
+                }
+                throw failure("lseek", errno);
+            }
+            return rc;
+        } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(t);

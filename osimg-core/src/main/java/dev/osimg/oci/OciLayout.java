@@ -11,9 +11,17 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /** An OCI image layout directory being read: {@code oci-layout}, {@code index.json}, {@code blobs/}. */
 public final class OciLayout {
+    /**
+     * Tags of what tools attach to an image (cosign's signatures, attestations, SBOMs): such
+     * entries are not images of their own, so a layout holding one image and its signatures
+     * still names that image without a tag.
+     */
+    public static final Pattern ATTACHED_TAG = Pattern.compile("sha256-[0-9a-f]{64}\\.(sig|att|sbom)");
+
     private final Path dir;
     private final Index index;
 
@@ -68,11 +76,12 @@ public final class OciLayout {
         List<Descriptor> manifests = index.manifests();
         Descriptor chosen;
         if (tag == null) {
-            if (manifests.size() != 1) {
-                throw new IOException("oci:" + dir + " holds " + manifests.size() + " manifests "
-                        + tagList(manifests) + "; name one as oci:" + dir + ":TAG");
+            List<Descriptor> images = manifests.stream().filter(m -> !isAttached(m)).toList();
+            if (images.size() != 1) {
+                throw new IOException("oci:" + dir + " holds " + images.size() + " image manifests "
+                        + tagList(images) + "; name one as oci:" + dir + ":TAG");
             }
-            chosen = manifests.getFirst();
+            chosen = images.getFirst();
         } else {
             chosen = manifests.stream()
                     .filter(m -> tag.equals(m.annotation(MediaTypes.REF_NAME_ANNOTATION)))
@@ -108,6 +117,12 @@ public final class OciLayout {
                     + " bytes, its descriptor says " + descriptor.size() + "; the layout is damaged: pull or build it again");
         }
         return new FileBlob(path, actual);
+    }
+
+    /** Whether an index entry is something attached to an image (tagged like a cosign signature). */
+    public static boolean isAttached(Descriptor entry) {
+        String tag = entry.annotation(MediaTypes.REF_NAME_ANNOTATION);
+        return tag != null && ATTACHED_TAG.matcher(tag).matches();
     }
 
     private static String tagList(List<Descriptor> manifests) {

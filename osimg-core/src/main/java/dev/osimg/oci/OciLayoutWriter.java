@@ -150,18 +150,18 @@ public final class OciLayoutWriter implements AutoCloseable {
 
     /**
      * Records the manifest in the index (under {@code tag}, replacing an entry with the same
-     * tag; without a tag, as the only entry) and makes the layout visible.
+     * tag; without a tag, as the only image, keeping attached signatures) and makes the layout visible.
      */
     public void commit(Descriptor manifest, String tag) throws IOException {
         List<Descriptor> entries = new ArrayList<>();
-        Descriptor entry = manifest;
-        if (tag != null) {
-            entry = manifest.withAnnotations(Map.of(MediaTypes.REF_NAME_ANNOTATION, tag));
-            if (!fresh && Files.isRegularFile(workDir.resolve("index.json"))) {
-                for (Descriptor existing : OciLayout.open(workDir).index().manifests()) {
-                    if (!tag.equals(existing.annotation(MediaTypes.REF_NAME_ANNOTATION))) {
-                        entries.add(existing);
-                    }
+        Descriptor entry = tag == null ? manifest : manifest.withAnnotations(Map.of(MediaTypes.REF_NAME_ANNOTATION, tag));
+        if (!fresh && Files.isRegularFile(workDir.resolve("index.json"))) {
+            for (Descriptor existing : OciLayout.open(workDir).index().manifests()) {
+                // Without a tag the image is the only one, but what is attached to images (signatures) stays.
+                boolean keep = tag == null ? OciLayout.isAttached(existing)
+                        : !tag.equals(existing.annotation(MediaTypes.REF_NAME_ANNOTATION));
+                if (keep) {
+                    entries.add(existing);
                 }
             }
         }

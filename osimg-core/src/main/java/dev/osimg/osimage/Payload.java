@@ -10,6 +10,7 @@ import dev.osimg.oci.OciImage;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Optional;
 
 /** One payload of an OS image: verified streams of its content, or its raw blob. */
 public final class Payload {
@@ -68,6 +69,21 @@ public final class Payload {
         }
     }
 
+    /** The verified content as a blob: each {@link Blob#open()} is a new {@link #openVerified()} stream. */
+    public Blob verifiedBlob() {
+        return new Blob() {
+            @Override
+            public long size() {
+                return Payload.this.size();
+            }
+
+            @Override
+            public InputStream open() throws IOException {
+                return openVerified();
+            }
+        };
+    }
+
     /** Reads and verifies every chunk without copying it anywhere, reporting progress; returns the size. */
     public long verify(Progress progress) throws IOException {
         long total = 0;
@@ -78,6 +94,37 @@ public final class Payload {
             }
         }
         return total;
+    }
+
+    /**
+     * The blob as stored (compressed or not) and unverified, for callers that verify what they
+     * read chunk by chunk themselves (delta transfers reading byte ranges).
+     */
+    public Blob storedBlob() throws IOException {
+        return image.blob(layer);
+    }
+
+    /**
+     * The seek table of a seekable zstd layer, read with one range request on the blob's tail and
+     * checked to describe one frame per hash chunk; empty when the layer is uncompressed or one
+     * plain zstd frame. A tail that claims to be a seek table but is not valid is an error.
+     */
+    public Optional<SeekTable> readSeekTable() throws IOException {
+        long tailSize = Math.min(layer.size(), SeekTable.sizeFor(info.chunkHashes().size(), true));
+        if (!compressed() || tailSize < SeekTable.HEADER_SIZE + SeekTable.FOOTER_SIZE) {
+            return Optional.empty();
+        }
+        byte[] tail;
+        try (InputStream in = storedBlob().openRange(layer.size() - tailSize, tailSize)) {
+            tail = in.readAllBytes();
+        }
+        if (!SeekTable.endsWithSeekableMagic(tail)) {
+            return Optional.empty();
+        }
+        String what = image.location() + ": payload \"" + name() + "\" (blob " + layer.digest().shortHex() + ")";
+        SeekTable table = SeekTable.parse(tail, layer.size(), what);
+        table.requireChunkFrames(info, what);
+        return Optional.of(table);
     }
 
     /**

@@ -106,6 +106,19 @@ public final class RegistryImage implements OciImage {
                     return origin.openBlob(descriptor);
                 }
             }
+
+            @Override
+            public InputStream openRange(long offset, long length) throws IOException {
+                Blob.checkRange(offset, length, descriptor.size());
+                try {
+                    return repository.openBlobRange(descriptor, offset, length);
+                } catch (RegistryNotFoundException e) {
+                    if (repository == origin) {
+                        throw e;
+                    }
+                    return origin.openBlobRange(descriptor, offset, length);
+                }
+            }
         };
     }
 }

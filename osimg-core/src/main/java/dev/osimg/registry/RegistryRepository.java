@@ -2,6 +2,7 @@ package dev.osimg.registry;
 
 import dev.osimg.blob.Blob;
 import dev.osimg.blob.ExactLengthInputStream;
+import dev.osimg.blob.RangeNotSupportedException;
 import dev.osimg.oci.Descriptor;
 import dev.osimg.digest.Digest;
 import dev.osimg.oci.MediaTypes;
@@ -125,6 +126,25 @@ public final class RegistryRepository {
         return digest;
     }
 
+    /**
+     * The OCI 1.1 referrers index of a manifest ({@code GET /v2/<name>/referrers/<digest>}), or
+     * null when the registry has no such API: distribution 2.8 answers 404, others 400 or 405,
+     * and only an answer of the index media type counts as support.
+     */
+    public byte[] referrers(Digest digest) throws IOException {
+        String what = "listing referrers of " + digest.shortHex() + " in " + host + "/" + name;
+        var request = RegistryHttp.Request.of("GET", uri("referrers/" + digest), RegistryHttp.headers("Accept", MediaTypes.IMAGE_INDEX),
+                pullScope(), what);
+        try (RegistryHttp.Response response = http.send(request)) {
+            String type = response.header("Content-Type");
+            if (response.status() != 200 || type == null || !type.startsWith(MediaTypes.IMAGE_INDEX)) {
+                RegistryHttp.drain(response);
+                return null;
+            }
+            return SmallBlobs.readCapped(response.body(), what);
+        }
+    }
+
     /** The size of a blob the repository has (HEAD), or empty when it has not. */
     public OptionalLong blobSize(Digest digest) throws IOException {
         String what = "checking for blob " + digest.shortHex() + " in " + host + "/" + name;
@@ -178,6 +198,56 @@ public final class RegistryRepository {
             throw http.fail(response, what);
         } catch (IOException | RuntimeException e) {
             RegistryHttp.drain(response);
+            throw e;
+        }
+    }
+
+    /**
+     * A stream of {@code length} bytes of a blob from {@code offset}, asked for with one
+     * {@code Range} (never a multi-range: real registries break on those) and resumed within the
+     * range when the connection breaks. A {@code 200} (the server ignored the range) or a refusal
+     * ({@code 400}, {@code 416}, {@code 501}) is a {@link RangeNotSupportedException}, so that the
+     * caller can fall back to the whole blob. Not digest-checked: callers hash what they read.
+     */
+    public InputStream openBlobRange(Descriptor descriptor, long offset, long length) throws IOException {
+        String what = "downloading bytes " + offset + "-" + (offset + length - 1) + " of blob " + descriptor.digest().shortHex()
+                + " from " + host + "/" + name;
+        if (length == 0) {
+            return InputStream.nullInputStream();
+        }
+        URI uri = uri("blobs/" + descriptor.digest());
+        InputStream resuming = new ResumingBlobInputStream(
+                (done, budget) -> openRangeAt(descriptor, offset + done, offset + length - 1, what, budget),
+                length, budget(what), host, Redaction.url(uri));
+        return new ExactLengthInputStream(resuming, length, what);
+    }
+
+    private InputStream openRangeAt(Descriptor descriptor, long first, long last, String what, RetryPolicy.Budget budget)
+            throws IOException {
+        var request = RegistryHttp.Request.of("GET", uri("blobs/" + descriptor.digest()),
+                RegistryHttp.headers("Range", "bytes=" + first + "-" + last), pullScope(), what);
+        RegistryHttp.Response response = http.send(request, budget);
+        try {
+            int status = response.status();
+            if (status == 200 || status == 400 || status == 416 || status == 501) {
+                throw new RangeNotSupportedException(host + " answered " + status + " to a Range request for blob "
+                        + descriptor.digest().shortHex() + (status == 200 ? " (it sent the whole blob)" : " (it refused the range)"));
+            }
+            if (status != 206) {
+                throw http.fail(response, what);
+            }
+            String range = response.header("Content-Range");
+            Matcher m = range == null ? null : CONTENT_RANGE.matcher(range);
+            if (m == null || !m.matches() || Long.parseLong(m.group(1)) != first || Long.parseLong(m.group(2)) != last
+                    || (!m.group(3).equals("*") && Long.parseLong(m.group(3)) != descriptor.size())) {
+                throw new RegistryException(what + ": asked for bytes " + first + "-" + last + " of " + descriptor.size()
+                        + " but " + host + " answered 206 with Content-Range " + (range == null ? "(missing)" : "\"" + range + "\"")
+                        + "; stopping rather than risk a corrupt blob", 206, List.of());
+            }
+            return response.body();
+        } catch (IOException | RuntimeException e) {
+            // The body of a refused or mismatched range is of no use; close it instead of reading a whole blob.
+            response.close();
             throw e;
         }
     }

@@ -61,7 +61,7 @@ final class ResumingBlobInputStream extends InputStream {
                     return -1;
                 }
                 failure = new IOException("the connection closed after " + position + " of " + size + " bytes");
-            } catch (RegistryException e) {
+            } catch (RegistryException | dev.osimg.blob.RangeNotSupportedException e) {
                 throw e;
             } catch (InterruptedIOException e) {
                 if (Thread.currentThread().isInterrupted() || !(e instanceof java.net.SocketTimeoutException)) {

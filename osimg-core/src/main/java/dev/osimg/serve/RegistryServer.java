@@ -7,10 +7,14 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.osimg.digest.Digest;
 import dev.osimg.digest.InvalidDigestException;
+import dev.osimg.json.GoCompatibleJson;
 import dev.osimg.oci.Descriptor;
 import dev.osimg.oci.ImageReference;
+import dev.osimg.oci.Index;
+import dev.osimg.oci.Manifest;
 import dev.osimg.oci.MediaTypes;
 import dev.osimg.oci.OciLayout;
+import dev.osimg.oci.SmallBlobs;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -22,6 +26,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -31,7 +36,7 @@ import java.util.concurrent.Executors;
 /**
  * A read-only OCI distribution registry over layout directories: {@code /v2/} ping, manifests by
  * tag and digest (only what the layout's index lists as a manifest), blobs with {@code Range}
- * and {@code HEAD}, paginated tag lists, the distribution error bodies and headers. Runs on the
+ * and {@code HEAD}, paginated tag lists, referrers, the distribution error bodies and headers. Runs on the
  * JDK's HTTP server with one virtual thread per request; manifests and blobs stream from their
  * files through a fixed buffer, so memory per request is bounded whatever clients ask. Every
  * request gets a status; a client that does not send its request headers in time is dropped.
@@ -41,6 +46,8 @@ public final class RegistryServer implements AutoCloseable {
     static final int HEADER_TIMEOUT_SECONDS = 10;
     private static final int BUFFER_SIZE = 64 << 10;
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Manifests larger than this are not read when looking for referrers (signature manifests are a few KiB). */
+    private static final long MAX_REFERRER_MANIFEST = 4L << 20;
 
     static {
         // The JDK server reads these once, when it is first used; a value set by the user wins.
@@ -107,6 +114,7 @@ public final class RegistryServer implements AutoCloseable {
                 case Route.Tags t -> withLayout(exchange, t.repository(), layout -> tagList(exchange, t, layout, head));
                 case Route.Manifest m -> withLayout(exchange, m.repository(), layout -> manifest(exchange, layout, m.reference(), head));
                 case Route.Blob b -> withLayout(exchange, b.repository(), layout -> blob(exchange, layout, b.digest(), head));
+                case Route.Referrers r -> withLayout(exchange, r.repository(), layout -> referrers(exchange, layout, r.digest(), head));
             }
         } catch (Exception | StackOverflowError e) {
             failed(exchange, e);
@@ -161,6 +169,52 @@ public final class RegistryServer implements AutoCloseable {
         ArrayNode array = body.putArray("tags");
         tags.forEach(array::add);
         sendJson(exchange, 200, body, head);
+    }
+
+    /**
+     * The OCI 1.1 referrers API: an image index of the layout's manifests whose {@code subject}
+     * is {@code reference}, each with its artifact type (or config media type) and annotations.
+     */
+    private void referrers(HttpExchange exchange, Path layoutDir, String reference, boolean head) throws IOException {
+        Digest digest;
+        try {
+            digest = Digest.parse(reference);
+        } catch (InvalidDigestException e) {
+            error(exchange, 400, "DIGEST_INVALID", e.getMessage());
+            return;
+        }
+        OciLayout layout = OciLayout.open(layoutDir);
+        Map<Digest, Descriptor> found = new LinkedHashMap<>();
+        for (Descriptor d : indexes.index(layoutDir).manifests()) {
+            if (!MediaTypes.IMAGE_MANIFEST.equals(d.mediaType()) || found.containsKey(d.digest()) || d.size() > MAX_REFERRER_MANIFEST) {
+                continue;
+            }
+            Manifest manifest;
+            try {
+                String what = "oci:" + layoutDir + ": manifest " + d.digest();
+                manifest = Manifest.parse(SmallBlobs.readVerified(layout.blob(d), d, what), what);
+            } catch (IOException e) {
+                // A damaged entry is not a referrer of anything; the manifest endpoint reports it when asked for.
+                continue;
+            }
+            if (manifest.subject() != null && manifest.subject().digest().equals(digest)) {
+                String artifactType = manifest.artifactType() != null && !manifest.artifactType().isEmpty() ? manifest.artifactType()
+                        : manifest.config() == null ? null : manifest.config().mediaType();
+                found.put(d.digest(), new Descriptor(MediaTypes.IMAGE_MANIFEST, d.digest(), d.size(), null, manifest.annotations(),
+                        null, null, artifactType));
+            }
+        }
+        byte[] body = GoCompatibleJson.writeCompact(Index.of(List.copyOf(found.values())));
+        exchange.getResponseHeaders().set("Content-Type", MediaTypes.IMAGE_INDEX);
+        if (head) {
+            exchange.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
+            exchange.sendResponseHeaders(200, -1);
+            return;
+        }
+        exchange.sendResponseHeaders(200, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
     }
 
     private void manifest(HttpExchange exchange, Path layoutDir, String reference, boolean head) throws IOException {

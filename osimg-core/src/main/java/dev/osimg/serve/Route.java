@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * What a request path asks of the registry API: the ping, a tag list (with its {@code n} and
- * {@code last} pagination), a manifest or a blob of a repository. Anything else is unknown.
+ * {@code last} pagination), a manifest, a blob or the referrers of a repository. Anything else is unknown.
  */
 sealed interface Route {
     /** {@code /v2/}. */
@@ -23,6 +23,10 @@ sealed interface Route {
 
     /** {@code /v2/NAME/blobs/DIGEST}. */
     record Blob(String repository, String digest) implements Route {
+    }
+
+    /** {@code /v2/NAME/referrers/DIGEST} (OCI 1.1). */
+    record Referrers(String repository, String digest) implements Route {
     }
 
     /** No API endpoint. */
@@ -49,7 +53,7 @@ sealed interface Route {
             String repository = rest.substring(0, rest.length() - "/tags/list".length());
             return ImageReference.REPOSITORY.matcher(repository).matches() ? tags(repository, rawQuery) : new Unknown();
         }
-        for (String kind : new String[] {"/manifests/", "/blobs/"}) {
+        for (String kind : new String[] {"/manifests/", "/blobs/", "/referrers/"}) {
             int at = rest.lastIndexOf(kind);
             if (at > 0) {
                 String repository = rest.substring(0, at);
@@ -57,7 +61,11 @@ sealed interface Route {
                 if (!ImageReference.REPOSITORY.matcher(repository).matches() || reference.isEmpty() || reference.contains("/")) {
                     return new Unknown();
                 }
-                return kind.equals("/blobs/") ? new Blob(repository, reference) : new Manifest(repository, reference);
+                return switch (kind) {
+                    case "/blobs/" -> new Blob(repository, reference);
+                    case "/referrers/" -> new Referrers(repository, reference);
+                    default -> new Manifest(repository, reference);
+                };
             }
         }
         return new Unknown();

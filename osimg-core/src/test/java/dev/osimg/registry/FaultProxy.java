@@ -27,6 +27,8 @@ final class FaultProxy implements AutoCloseable {
     private final HttpServer server;
     private final String upstream;
     final List<Seen> seen = Collections.synchronizedList(new ArrayList<>());
+    /** Response body bytes sent to clients, all requests together: what a transfer cost on the wire. */
+    final java.util.concurrent.atomic.AtomicLong bodyBytes = new java.util.concurrent.atomic.AtomicLong();
 
     volatile String targetBlob;
     volatile long cutAfterBytes = -1;
@@ -141,6 +143,7 @@ final class FaultProxy implements AutoCloseable {
                         return;
                     }
                     out.write(buffer, 0, n);
+                    bodyBytes.addAndGet(n);
                     sent += n;
                     position += n;
                 }

@@ -1,0 +1,100 @@
+package dev.osimg.launch;
+
+import dev.osimg.blob.Progress;
+import dev.osimg.install.DiskInstaller;
+import dev.osimg.install.InstallOptions;
+import dev.osimg.linux.FileCloner;
+import dev.osimg.osimage.OsImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+/**
+ * Builds the disks of a launch with the install code, concurrently.
+ *
+ * <p>When the image's payloads are uncompressed local files, every disk is its own install on the unverified
+ * path: the {@code system} payload is {@code copy_file_range}d, a reflink on XFS and btrfs, so each disk costs
+ * milliseconds and no space, and each gets its own GUIDs. Otherwise (zstd payloads, a registry image) the
+ * first disk is installed from the verified stream and the others are clones of it (reflinks, or sparse
+ * copies of its data), so the payload is decompressed or downloaded once.
+ */
+final class LaunchDisks {
+    private LaunchDisks() {
+    }
+
+    /**
+     * Builds one disk of {@code size} bytes at each of {@code disks}; returns, for each, when it was ready
+     * ({@link System#nanoTime()}).
+     */
+    static long[] build(OsImage image, InstallOptions options, long size, List<Path> disks, boolean clonePayloads,
+                        ExecutorService pool) throws IOException, InterruptedException {
+        long[] ready = new long[disks.size()];
+        List<Future<?>> running = new ArrayList<>();
+        if (clonePayloads) {
+            InstallOptions unverified = options.withUnverified(true);
+            for (int i = 0; i < disks.size(); i++) {
+                int node = i;
+                running.add(pool.submit(timed(ready, node, () -> install(image, unverified, disks.get(node), size))));
+            }
+        } else {
+            install(image, options, disks.getFirst(), size);
+            ready[0] = System.nanoTime();
+            for (int i = 1; i < disks.size(); i++) {
+                int node = i;
+                running.add(pool.submit(timed(ready, node, () -> FileCloner.cloneOrCopySparse(disks.getFirst(), disks.get(node)))));
+            }
+        }
+        await(running);
+        return ready;
+    }
+
+    private static void install(OsImage image, InstallOptions options, Path disk, long size) throws IOException {
+        DiskInstaller.toImageFile(image, options, disk, size, false, Progress.NONE);
+    }
+
+    /** A piece of disk work. */
+    private interface DiskWork {
+        void run() throws IOException;
+    }
+
+    private static Callable<Void> timed(long[] ready, int node, DiskWork work) {
+        return () -> {
+            work.run();
+            ready[node] = System.nanoTime();
+            return null;
+        };
+    }
+
+    /** Waits for one task's value, throwing what it threw. */
+    static <T> T awaitValue(Future<T> task) throws IOException, InterruptedException {
+        await(List.of(task));
+        return task.resultNow();
+    }
+
+    /** Waits for every task; the first failure is thrown once all have ended, so no task writes on afterwards. */
+    static void await(List<Future<?>> tasks) throws IOException, InterruptedException {
+        Throwable first = null;
+        for (Future<?> f : tasks) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                if (first == null) {
+                    first = e.getCause();
+                }
+            }
+        }
+        switch (first) {
+            case null -> {
+            }
+            case IOException io -> throw io;
+            case RuntimeException r -> throw r;
+            case Error err -> throw err;
+            default -> throw new IOException(first);
+        }
+    }
+}
