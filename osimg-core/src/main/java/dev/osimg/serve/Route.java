@@ -53,20 +53,27 @@ sealed interface Route {
             String repository = rest.substring(0, rest.length() - "/tags/list".length());
             return ImageReference.REPOSITORY.matcher(repository).matches() ? tags(repository, rawQuery) : new Unknown();
         }
-        for (String kind : new String[] {"/manifests/", "/blobs/", "/referrers/"}) {
-            int at = rest.lastIndexOf(kind);
-            if (at > 0) {
-                String repository = rest.substring(0, at);
-                String reference = rest.substring(at + kind.length());
-                if (!ImageReference.REPOSITORY.matcher(repository).matches() || reference.isEmpty() || reference.contains("/")) {
-                    return new Unknown();
-                }
-                return switch (kind) {
-                    case "/blobs/" -> new Blob(repository, reference);
-                    case "/referrers/" -> new Referrers(repository, reference);
-                    default -> new Manifest(repository, reference);
-                };
+        // The endpoint is the last of these path parts: repository names may contain the words themselves.
+        String kind = null;
+        int at = -1;
+        for (String candidate : new String[] {"/manifests/", "/blobs/", "/referrers/"}) {
+            int found = rest.lastIndexOf(candidate);
+            if (found > at) {
+                at = found;
+                kind = candidate;
             }
+        }
+        if (at > 0) {
+            String repository = rest.substring(0, at);
+            String reference = rest.substring(at + kind.length());
+            if (!ImageReference.REPOSITORY.matcher(repository).matches() || reference.isEmpty() || reference.contains("/")) {
+                return new Unknown();
+            }
+            return switch (kind) {
+                case "/blobs/" -> new Blob(repository, reference);
+                case "/referrers/" -> new Referrers(repository, reference);
+                default -> new Manifest(repository, reference);
+            };
         }
         return new Unknown();
     }
