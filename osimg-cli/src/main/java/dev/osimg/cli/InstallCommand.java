@@ -83,10 +83,20 @@ final class InstallCommand implements Callable<Integer> {
     @Option(names = "--esp-volume-label", paramLabel = "LABEL", description = "FAT volume label of the ESP (default: MNGN_BOOT).")
     String espVolumeLabel = InstallOptions.DEFAULT_ESP_VOLUME_LABEL;
 
-    @Option(names = "--loader", paramLabel = "FILE",
-            description = "The A/B loader (a UEFI program) for the firmware's fallback path. Without it, kernel.efi goes there"
-                    + " (direct boot, no A/B switching).")
-    Path loader;
+    @ArgGroup(exclusive = true)
+    BootProgram boot = new BootProgram();
+
+    /** What the firmware starts: osimg's A/B loader by default. */
+    static final class BootProgram {
+        @Option(names = "--loader", paramLabel = "FILE",
+                description = "Another A/B loader (a UEFI program) for the firmware's fallback path instead of osimg's own"
+                        + " (osimg-abloader).")
+        Path loader;
+
+        @Option(names = "--direct-boot",
+                description = "Make kernel.efi itself the firmware's boot program (no A/B loader, no slot switching).")
+        boolean direct;
+    }
 
     @Option(names = "--node-parameters", paramLabel = "FILE", description = "Written to metropolis/parameters.pb on the ESP.")
     Path nodeParameters;
@@ -164,7 +174,7 @@ final class InstallCommand implements Callable<Integer> {
             JsonOutput.print(out, doc);
         } else {
             if (plan.directBoot()) {
-                out.println("No --loader given: kernel.efi is the firmware's boot program (direct boot, no A/B switching).");
+                out.println("Direct boot: kernel.efi is the firmware's boot program (no A/B switching).");
             }
             out.printf("Installed %s (%s) onto %s (%s, GPT disk %s) in %s%n", os.image().location(), os.image().manifestDigest(),
                     where, Sizes.bytes(plan.diskSize()), plan.gpt().diskGuid(), Sizes.seconds(nanos));
@@ -174,8 +184,8 @@ final class InstallCommand implements Callable<Integer> {
                         Sizes.bytes(p.size(plan.blockSize())), p.entry().type());
             }
             out.printf("Signature: %s%n", signature.describe());
-            out.printf("Boots /%s%s%n", plan.bootPath(), bootEntry == null ? "" : " (UEFI entry " + EfiVarFs.bootName(bootEntry)
-                    + ", first in BootOrder)");
+            out.printf("Boots /%s%s%s%n", plan.bootPath(), plan.loader().map(l -> " = " + l + ", slot A active").orElse(""),
+                    bootEntry == null ? "" : " (UEFI entry " + EfiVarFs.bootName(bootEntry) + ", first in BootOrder)");
             out.flush();
         }
         return ExitCodes.OK;
@@ -199,7 +209,8 @@ final class InstallCommand implements Callable<Integer> {
 
     private InstallOptions options() {
         InstallOptions options = InstallOptions.defaults()
-                .withLoader(Optional.ofNullable(loader))
+                .withLoader(Optional.ofNullable(boot.loader))
+                .withDirectBoot(boot.direct)
                 .withNodeParameters(Optional.ofNullable(nodeParameters))
                 .withUnverified(unverified)
                 .withReproducible(reproducible)
@@ -239,6 +250,7 @@ final class InstallCommand implements Callable<Integer> {
         doc.put("disk_guid", plan.gpt().diskGuid().toString());
         doc.put("boot_path", "/" + plan.bootPath());
         doc.put("direct_boot", plan.directBoot());
+        doc.put("loader", plan.loader().orElse(null));
         doc.put("verified", !plan.options().unverified());
         List<Map<String, Object>> parts = new ArrayList<>();
         for (PlannedPartition p : plan.partitions()) {

@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
             "127.0.0.0/8 and ::1 are reached over plain HTTP, others over HTTPS unless --plain-http."
         },
         subcommands = {BuildCommand.class, InspectCommand.class, VerifyCommand.class, InstallCommand.class, LaunchCommand.class,
+            UpdateCommand.class, CommitCommand.class, RollbackCommand.class, StatusCommand.class,
             CopyCommand.class, PushCommand.class, PullCommand.class, ServeCommand.class, VersionCommand.class,
             GenerateKeyPairCommand.class, SignCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure, 2 usage error, 3 invalid image, 4 verification failed."})

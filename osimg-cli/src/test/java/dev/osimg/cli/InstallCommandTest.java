@@ -74,8 +74,9 @@ class InstallCommandTest {
         Run run = osimg("install", image, "--disk", disk.toString(), "--esp-size", "40", "--system-size", "8",
                 "--data-size", "4", "--size", "200M");
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("No --loader given: kernel.efi is the firmware's boot program")
-                .contains("METROPOLIS-SYSTEM-A").contains("METROPOLIS-NODE-DATA").contains("Boots /EFI/BOOT/BOOTx64.EFI");
+        assertThat(run.out()).doesNotContain("Direct boot")
+                .contains("METROPOLIS-SYSTEM-A").contains("METROPOLIS-NODE-DATA")
+                .contains("Boots /EFI/BOOT/BOOTx64.EFI = osimg-abloader, slot A active");
         assertThat(run.err()).contains("ESP     done").contains("system  done").contains("table   done");
         assertThat(Files.size(disk)).isEqualTo(200L << 20);
         assertThat(tool("sgdisk", "-v", disk.toString())).contains("No problems found");
@@ -93,12 +94,27 @@ class InstallCommandTest {
         assertThat(doc.get("partitions")).hasSize(3);
         assertThat(doc.get("partitions").get(0).get("name").asText()).isEqualTo("BOOT");
         assertThat(doc.get("verified").asBoolean()).isFalse();
+        assertThat(doc.get("direct_boot").asBoolean()).isFalse();
+        assertThat(doc.get("loader").asText()).isEqualTo("osimg-abloader");
         assertThat(doc.has("efi_boot_entry")).isFalse();
         assertThat(Files.size(disk)).isEqualTo(((1 + 40 + 8 + 8) << 20) + 33 * 512);
         JsonNode parts = JSON.readTree(tool("sfdisk", "--json", disk.toString())).get("partitiontable").get("partitions");
         assertThat(parts.get(0).get("name").asText()).isEqualTo("BOOT");
         assertThat(parts.get(1).get("type").asText()).isEqualTo("0FC63DAF-8483-4772-8E79-3D69D8477DE4");
         assertThat(parts.get(0).get("uuid").asText()).isEqualToIgnoringCase(doc.get("partitions").get(0).get("guid").asText());
+    }
+
+    @Test
+    void directBootMakesTheKernelTheBootProgram() throws Exception {
+        Path disk = dir.resolve("disk.img");
+        Run run = osimg("install", image, "--disk", disk.toString(), "--esp-size", "40", "--system-size", "8",
+                "--data-size", "0", "--direct-boot");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Direct boot: kernel.efi is the firmware's boot program (no A/B switching).")
+                .contains("Boots /EFI/BOOT/BOOTx64.EFI\n");
+        Path boot = dir.resolve("boot.efi");
+        tool("mcopy", "-n", "-i", disk + "@@1M", "::EFI/BOOT/BOOTx64.EFI", boot.toString());
+        assertThat(Files.mismatch(boot, fixtures.resolve("kernel.efi"))).isEqualTo(-1L);
     }
 
     @Test
@@ -152,6 +168,10 @@ class InstallCommandTest {
         Run part = osimg("install", image, "--disk", dir.resolve("x").toString(), "--partition-label", "swap=X");
         assertThat(part.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(part.err()).contains("unknown partition \"swap\"");
+        Run both = osimg("install", image, "--disk", dir.resolve("x").toString(), "--loader", "l.efi", "--direct-boot");
+        assertThat(both.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(both.err()).contains("mutually exclusive");
+        assertThat(dir.resolve("x")).doesNotExist();
         Run device = osimg("install", image, "--device", dir.toString());
         assertThat(device.exitCode()).isEqualTo(ExitCodes.FAILURE);
         assertThat(device.err()).contains("is not a block device");

@@ -60,10 +60,10 @@ public final class AbDisk implements Closeable {
         }
         AbLayout layout = AbLayout.of(gpt, device.blockSize(), device.name());
         EspFiles files;
+        BlockDevice section = device.section(layout.offset(layout.esp()), layout.size(layout.esp()));
         if (espMount.isPresent()) {
-            files = new MountedEspFiles(espMount.get());
+            files = new MountedEspFiles(espMount.get(), () -> Fat32Volume.open(section).freeBytes());
         } else {
-            BlockDevice section = device.section(layout.offset(layout.esp()), layout.size(layout.esp()));
             Fat32Volume volume;
             try {
                 volume = Fat32Volume.open(section);

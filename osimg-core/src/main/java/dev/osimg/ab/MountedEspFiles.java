@@ -20,10 +20,17 @@ import java.util.OptionalLong;
  * right: a new file is written beside the old one, flushed, renamed over it, and the directory flushed.
  */
 final class MountedEspFiles implements EspFiles {
-    private final Path root;
+    /** Free space read from the filesystem itself, for mounts that do not report it. */
+    interface FreeSpace {
+        long bytes() throws IOException;
+    }
 
-    MountedEspFiles(Path root) {
+    private final Path root;
+    private final FreeSpace unreported;
+
+    MountedEspFiles(Path root, FreeSpace unreported) {
         this.root = root;
+        this.unreported = unreported;
     }
 
     /** The path of an ESP file; FAT ignores case, and so does the mounted view, so the path is used as given. */
@@ -92,7 +99,9 @@ final class MountedEspFiles implements EspFiles {
 
     @Override
     public long freeBytes() throws IOException {
-        return Files.getFileStore(root).getUsableSpace();
+        FileStore store = Files.getFileStore(root);
+        // Some FUSE FAT drivers report a filesystem of 0 blocks: then the FAT itself says what is free.
+        return store.getTotalSpace() == 0 ? unreported.bytes() : store.getUsableSpace();
     }
 
     @Override

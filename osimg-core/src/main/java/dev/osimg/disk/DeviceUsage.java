@@ -139,18 +139,23 @@ public final class DeviceUsage {
         return major(rdev) + ":" + minor(rdev);
     }
 
-    /** Where partition {@code number} of the disk {@code device} is mounted (its first mount), when it is. */
+    /**
+     * Where partition {@code number} of the disk {@code device} is mounted (its first mount), when it is: a mount of
+     * the partition's device number, or a mount whose source is the partition's node (FUSE filesystems).
+     */
     public Optional<Path> partitionMountPoint(Path device, int number) throws IOException {
         Path sys = sysBlock.resolve(id(device));
         if (!Files.isDirectory(sys)) {
             return Optional.empty();
         }
         String id = null;
+        String node = null;
         try (DirectoryStream<Path> children = Files.newDirectoryStream(sys.toRealPath())) {
             for (Path child : children) {
                 Path partition = child.resolve("partition");
                 if (Files.exists(partition) && Files.readString(partition).strip().equals(String.valueOf(number))) {
                     id = Files.readString(child.resolve("dev")).strip();
+                    node = "/dev/" + child.getFileName();
                 }
             }
         }
@@ -159,7 +164,9 @@ public final class DeviceUsage {
         }
         for (String line : Files.readAllLines(mountInfo)) {
             String[] fields = line.split(" ");
-            if (fields.length > 4 && fields[2].equals(id)) {
+            int separator = List.of(fields).indexOf("-");
+            String source = separator > 0 && separator + 2 < fields.length ? unescape(fields[separator + 2]) : "";
+            if (fields.length > 4 && (fields[2].equals(id) || source.equals(node))) {
                 return Optional.of(Path.of(unescape(fields[4])));
             }
         }

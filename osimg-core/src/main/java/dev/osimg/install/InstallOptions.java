@@ -6,11 +6,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What to install besides the image: partition specs, the A/B loader, node parameters, and whether
+ * What to install besides the image: partition specs, the boot program, node parameters, and whether
  * payloads are verified and the result reproducible.
+ *
+ * @param loader     an A/B loader file to install instead of osimg's own ({@code osimg-abloader})
+ * @param directBoot whether {@code kernel.efi} itself is the firmware's boot program (no A/B loader)
  */
 public record InstallOptions(Map<PartitionRole, PartitionSpec> partitions, String espVolumeLabel, Optional<Path> loader,
-                             Optional<Path> nodeParameters, boolean unverified, boolean reproducible) {
+                             boolean directBoot, Optional<Path> nodeParameters, boolean unverified, boolean reproducible) {
     /** The FAT volume label of the ESP by default. */
     public static final String DEFAULT_ESP_VOLUME_LABEL = "MNGN_BOOT";
 
@@ -20,11 +23,14 @@ public record InstallOptions(Map<PartitionRole, PartitionSpec> partitions, Strin
             all.put(role, partitions.getOrDefault(role, PartitionSpec.defaultFor(role)));
         }
         partitions = Map.copyOf(all);
+        if (directBoot && loader.isPresent()) {
+            throw new IllegalArgumentException("a loader file (" + loader.get() + ") and direct boot exclude each other");
+        }
     }
 
-    /** The format's defaults: verified, not reproducible, no loader, no node parameters. */
+    /** The format's defaults: verified, not reproducible, osimg's own A/B loader, no node parameters. */
     public static InstallOptions defaults() {
-        return new InstallOptions(Map.of(), DEFAULT_ESP_VOLUME_LABEL, Optional.empty(), Optional.empty(), false, false);
+        return new InstallOptions(Map.of(), DEFAULT_ESP_VOLUME_LABEL, Optional.empty(), false, Optional.empty(), false, false);
     }
 
     /** The spec of one partition. */
@@ -36,31 +42,36 @@ public record InstallOptions(Map<PartitionRole, PartitionSpec> partitions, Strin
     public InstallOptions withPartition(PartitionRole role, PartitionSpec spec) {
         Map<PartitionRole, PartitionSpec> copy = new EnumMap<>(partitions);
         copy.put(role, spec);
-        return new InstallOptions(copy, espVolumeLabel, loader, nodeParameters, unverified, reproducible);
+        return new InstallOptions(copy, espVolumeLabel, loader, directBoot, nodeParameters, unverified, reproducible);
     }
 
-    /** These options with the A/B loader set (empty: the kernel boots directly). */
+    /** These options with the A/B loader file set (empty: osimg's own loader). */
     public InstallOptions withLoader(Optional<Path> value) {
-        return new InstallOptions(partitions, espVolumeLabel, value, nodeParameters, unverified, reproducible);
+        return new InstallOptions(partitions, espVolumeLabel, value, directBoot, nodeParameters, unverified, reproducible);
+    }
+
+    /** These options with direct boot (kernel.efi as the firmware's boot program, no A/B loader) on or off. */
+    public InstallOptions withDirectBoot(boolean value) {
+        return new InstallOptions(partitions, espVolumeLabel, loader, value, nodeParameters, unverified, reproducible);
     }
 
     /** These options with the node parameters file set. */
     public InstallOptions withNodeParameters(Optional<Path> value) {
-        return new InstallOptions(partitions, espVolumeLabel, loader, value, unverified, reproducible);
+        return new InstallOptions(partitions, espVolumeLabel, loader, directBoot, value, unverified, reproducible);
     }
 
     /** These options with verification switched off (uncompressed payloads only) or on. */
     public InstallOptions withUnverified(boolean value) {
-        return new InstallOptions(partitions, espVolumeLabel, loader, nodeParameters, value, reproducible);
+        return new InstallOptions(partitions, espVolumeLabel, loader, directBoot, nodeParameters, value, reproducible);
     }
 
     /** These options with reproducible output switched on or off. */
     public InstallOptions withReproducible(boolean value) {
-        return new InstallOptions(partitions, espVolumeLabel, loader, nodeParameters, unverified, value);
+        return new InstallOptions(partitions, espVolumeLabel, loader, directBoot, nodeParameters, unverified, value);
     }
 
     /** These options with another ESP volume label. */
     public InstallOptions withEspVolumeLabel(String value) {
-        return new InstallOptions(partitions, value, loader, nodeParameters, unverified, reproducible);
+        return new InstallOptions(partitions, value, loader, directBoot, nodeParameters, unverified, reproducible);
     }
 }

@@ -10,6 +10,7 @@ import dev.osimg.disk.Gpt;
 import dev.osimg.disk.GptPartition;
 import dev.osimg.efi.DevicePath;
 import dev.osimg.efi.LoadOption;
+import dev.osimg.loader.AbLoader;
 import dev.osimg.osimage.OsImage;
 import dev.osimg.osimage.OsImageFormatException;
 import dev.osimg.osimage.Payload;
@@ -44,14 +45,20 @@ import java.util.UUID;
  * @param system          the {@code system} payload
  * @param systemBlob      the raw blob to copy when installing unverified, else empty
  * @param bootPath        the ESP path the firmware starts ({@code EFI/BOOT/BOOTx64.EFI})
- * @param directBoot      whether {@code kernel.efi} itself sits at {@link #bootPath} (no A/B loader given)
+ * @param directBoot      whether {@code kernel.efi} itself sits at {@link #bootPath} (no A/B loader)
+ * @param loader          the A/B loader at {@link #bootPath}: {@value AbLoader#NAME} or the file given; empty for direct boot
  * @param loadOption      the UEFI load option that boots this disk
  */
 public record InstallPlan(OsImage image, InstallOptions options, long diskSize, int blockSize, List<PlannedPartition> partitions,
                           Gpt gpt, Fat32Layout esp, int espVolumeId, LocalDateTime timestamp, Payload system,
-                          Optional<Blob> systemBlob, String bootPath, boolean directBoot, LoadOption loadOption) {
+                          Optional<Blob> systemBlob, String bootPath, boolean directBoot, Optional<String> loader,
+                          LoadOption loadOption) {
     /** Partitions start on 1 MiB boundaries. */
     public static final long ALIGNMENT = 1 << 20;
+    /** Where the ESP holds slot A's kernel. */
+    public static final String BOOT_A_PATH = "EFI/metropolis/boot-a.efi";
+    /** Where the ESP holds the A/B state. */
+    public static final String STATE_PATH = "EFI/metropolis/loader_state.pb";
     /** The payload written to the ESP. */
     public static final String KERNEL_PAYLOAD = "kernel.efi";
     /** The payload written to system slot A. */
@@ -81,19 +88,31 @@ public record InstallPlan(OsImage image, InstallOptions options, long diskSize, 
             kernelBlob = Optional.of(kernel.unverified());
             systemBlob = Optional.of(system.unverified());
         }
-        String bootPath = "EFI/BOOT/" + bootFileName(image);
-        Optional<Blob> loader = readableFile(options.loader(), "A/B loader (--loader)");
+        String arch = architecture(image);
+        String bootPath = "EFI/BOOT/" + bootFileName(arch);
+        Blob kernelContent = kernelBlob.orElseGet(kernel::verifiedBlob);
+        Optional<String> loaderName;
+        Blob bootProgram;
+        if (options.directBoot()) {
+            loaderName = Optional.empty();
+            bootProgram = kernelContent;
+        } else if (options.loader().isPresent()) {
+            loaderName = Optional.of(options.loader().get().toString());
+            bootProgram = readableFile(options.loader(), "A/B loader (--loader)").orElseThrow();
+        } else {
+            loaderName = Optional.of(AbLoader.NAME);
+            bootProgram = AbLoader.forArchitecture(arch).orElseThrow(() -> new IllegalArgumentException(where
+                    + ": osimg's A/B loader is built for " + AbLoader.ARCHITECTURE + " only, and this image is " + arch
+                    + "; pass --loader FILE (a UEFI A/B loader for " + arch + ") or --direct-boot"));
+        }
         Optional<Blob> parameters = readableFile(options.nodeParameters(), "node parameters (--node-parameters)");
 
-        Blob kernelContent = kernelBlob.orElseGet(kernel::verifiedBlob);
+        // boot-a.efi is written in every mode, so that a direct-boot disk has slot A's kernel where an update expects it.
         FatTree tree = new FatTree();
-        if (loader.isPresent()) {
-            tree.add(bootPath, loader.get());
-            tree.add("EFI/metropolis/boot-a.efi", kernelContent);
-            tree.add("EFI/metropolis/loader_state.pb",
-                    new BytesBlob(new LoaderState(LoaderState.Slot.A, LoaderState.Slot.NONE).encode()));
-        } else {
-            tree.add(bootPath, kernelContent);
+        tree.add(bootPath, bootProgram);
+        tree.add(BOOT_A_PATH, kernelContent);
+        if (!options.directBoot()) {
+            tree.add(STATE_PATH, new BytesBlob(LoaderState.DEFAULT.encode()));
         }
         parameters.ifPresent(p -> tree.add("metropolis/parameters.pb", p));
         LocalDateTime time = options.reproducible() ? REPRODUCIBLE_TIME
@@ -159,7 +178,7 @@ public record InstallPlan(OsImage image, InstallOptions options, long diskSize, 
         LoadOption option = LoadOption.active(BOOT_DESCRIPTION, DevicePath.hardDriveFile(espPartition.number(),
                 espPartition.entry().firstLba(), espPartition.entry().blocks(), espPartition.entry().id(), "/" + bootPath));
         return new InstallPlan(image, options, size, blockSize, partitions, gpt, esp, id.volumeId(), time, system, systemBlob,
-                bootPath, loader.isEmpty(), option);
+                bootPath, options.directBoot(), loaderName, option);
     }
 
     /** The partition of a role, when there is one. */
@@ -173,15 +192,20 @@ public record InstallPlan(OsImage image, InstallOptions options, long diskSize, 
         return lba + blocks;
     }
 
-    private static String bootFileName(OsImage image) throws OsImageFormatException {
+    /** The image's architecture, x86_64 when its variant names none; one that UEFI boots here. */
+    private static String architecture(OsImage image) throws OsImageFormatException {
         String arch = image.productInfo().architecture();
         return switch (arch) {
-            case "", "x86_64" -> "BOOTx64.EFI";
-            case "aarch64" -> "BOOTAA64.EFI";
+            case "", "x86_64" -> "x86_64";
+            case "aarch64" -> arch;
             default -> throw new OsImageFormatException(image.image().location() + ": product_info.variant \""
                     + image.productInfo().variant() + "\" names architecture \"" + arch
                     + "\", which has no UEFI fallback boot path here (x86_64 and aarch64 do)");
         };
+    }
+
+    private static String bootFileName(String architecture) {
+        return architecture.equals("aarch64") ? "BOOTAA64.EFI" : "BOOTx64.EFI";
     }
 
     private static Optional<Blob> readableFile(Optional<Path> path, String what) throws IOException {

@@ -9,6 +9,7 @@ import dev.osimg.disk.Gpt;
 import dev.osimg.disk.GptPartition;
 import dev.osimg.disk.ImageFileDevice;
 import dev.osimg.install.DiskInstaller;
+import dev.osimg.install.InstallOptions;
 import dev.osimg.install.LoaderState;
 import dev.osimg.install.LoaderState.Slot;
 import dev.osimg.osimage.OsImage;
@@ -168,8 +169,8 @@ class AbLifecycleTest {
     @Test
     void refusesToUpdateADiskThatBootsItsKernelDirectly() throws Exception {
         Path disk = dir.resolve("direct.img");
-        DiskInstaller.toImageFile(v1, AbFixtures.options(dir.resolve("unused")).withLoader(Optional.empty()), disk, -1, false,
-                Progress.NONE);
+        InstallOptions direct = AbFixtures.options(dir.resolve("unused")).withLoader(Optional.empty()).withDirectBoot(true);
+        DiskInstaller.toImageFile(v1, direct, disk, -1, false, Progress.NONE);
         byte[] before = Files.readAllBytes(disk);
         try (AbDisk d = AbDisk.openImageFile(disk, true)) {
             assertThat(d.bootProgram().orElseThrow().directBoot()).isTrue();

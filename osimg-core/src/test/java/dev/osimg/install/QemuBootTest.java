@@ -9,13 +9,12 @@ import dev.osimg.testing.TestOs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Boots an installed disk in QEMU with OVMF (software emulation): the test OS (a unified kernel image whose init
- * reports what it sees) is the firmware's boot program.
+ * reports what it sees) is the firmware's boot program (--direct-boot).
  */
 class QemuBootTest {
     @TempDir
@@ -23,12 +22,12 @@ class QemuBootTest {
 
     @Test
     void installedDiskBootsInQemuWithOvmf() throws Exception {
-        Path uki = TestOs.kernel(Files.createDirectories(dir.resolve("payloads")).resolve("kernel.efi"), "direct-1");
+        TestOs.kernel(Files.createDirectories(dir.resolve("payloads")).resolve("kernel.efi"), "direct-1");
         Files.write(dir.resolve("payloads/system"), TestImages.random(1 << 20, 5));
         OsImage image = TestImages.build(dir.resolve("payloads"), dir.resolve("image"), new Compression.Zstd(1));
 
         Path disk = dir.resolve("disk.img");
-        DiskInstaller.toImageFile(image, TestImages.smallOptions().withLoader(Optional.of(uki)), disk, -1, false, Progress.NONE);
+        DiskInstaller.toImageFile(image, TestImages.smallOptions().withDirectBoot(true), disk, -1, false, Progress.NONE);
         Path params = Files.writeString(dir.resolve("params.txt"), "node-7");
 
         TestOs.Boot boot = TestOs.boot(disk, TestOs.freshVars(dir), Duration.ofSeconds(240),

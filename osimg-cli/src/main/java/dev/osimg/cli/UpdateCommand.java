@@ -1,0 +1,93 @@
+package dev.osimg.cli;
+
+import dev.osimg.ab.SlotUpdate;
+import dev.osimg.blob.Progress;
+import dev.osimg.osimage.OsImage;
+import dev.osimg.registry.RegistryClient;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code osimg update}: writes an image into the inactive slot of an A/B disk and boots it once (or for good). */
+@Command(name = "update", sortOptions = false,
+        description = {"Write an OS image into the slot that is neither running nor active, then tell the loader to boot it",
+            "once (osimg commit keeps it; a reboot without commit returns to the old slot). Each step is flushed",
+            "before the next, so an interruption at any point leaves the old slot booting.",
+            "Without --disk or --device: the running system (found through the A/B loader's EFI variables)."})
+final class UpdateCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Parameters(paramLabel = "IMAGE", description = "oci:DIR[:TAG], a layout directory, or a registry reference.")
+    String image;
+
+    @CommandLine.Mixin
+    AbTargetOptions target;
+
+    @Option(names = "--commit", description = "Make the new slot active at once instead of booting it once on trial.")
+    boolean commit;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress.")
+    boolean quiet;
+
+    @CommandLine.Mixin
+    RegistryOptionsMixin registry;
+
+    @Override
+    public Integer call() throws IOException {
+        long start = System.nanoTime();
+        // The client stays open for the whole update: payloads stream from the registry onto the disk.
+        try (RegistryClient client = registry.client()) {
+            OsImage os = ImageArgument.open(image, client);
+            PrintWriter err = spec.commandLine().getErr();
+            Progress progress = new PhaseLog(ConsoleProgress.forTerminal(quiet || json), quiet || json ? null : err);
+            SlotUpdate update;
+            String disk;
+            try (AbTargetOptions.Opened opened = target.open(true)) {
+                disk = opened.disk().name();
+                update = SlotUpdate.plan(opened.disk(), os, opened.running(), commit);
+                update.apply(progress);
+            }
+            print(os, update, disk, System.nanoTime() - start);
+        }
+        return ExitCodes.OK;
+    }
+
+    private void print(OsImage os, SlotUpdate update, String disk, long nanos) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("image", os.image().location());
+            doc.put("manifest_digest", os.image().manifestDigest().toString());
+            doc.put("disk", disk);
+            doc.put("slot", update.target().letter());
+            doc.put("active", AbTargetOptions.json(update.after().activeSlot()));
+            doc.put("next", AbTargetOptions.json(update.after().nextSlot()));
+            doc.put("seconds", nanos / 1e9);
+            JsonOutput.print(out, doc);
+            return;
+        }
+        out.printf("Updated slot %s of %s with %s (%s %s, %s) in %s%n", update.target(), disk, os.image().location(),
+                os.productInfo().name(), os.productInfo().version(), os.image().manifestDigest(), Sizes.seconds(nanos));
+        if (commit) {
+            out.printf("Slot %s is active: every boot starts it.%n", update.target());
+        } else {
+            out.printf("The next boot starts slot %s once; osimg commit keeps it, otherwise the boot after returns to slot %s.%n",
+                    update.target(), update.after().activeSlot());
+        }
+        out.flush();
+    }
+}
