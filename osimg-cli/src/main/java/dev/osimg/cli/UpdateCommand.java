@@ -2,6 +2,7 @@ package dev.osimg.cli;
 
 import dev.osimg.ab.SlotUpdate;
 import dev.osimg.blob.Progress;
+import dev.osimg.oci.ImageReference;
 import dev.osimg.osimage.OsImage;
 import dev.osimg.registry.RegistryClient;
 import java.io.IOException;
@@ -46,12 +47,17 @@ final class UpdateCommand implements Callable<Integer> {
     @CommandLine.Mixin
     RegistryOptionsMixin registry;
 
+    @CommandLine.Mixin
+    SignatureOptionsMixin signatures;
+
     @Override
     public Integer call() throws IOException {
         long start = System.nanoTime();
         // The client stays open for the whole update: payloads stream from the registry onto the disk.
         try (RegistryClient client = registry.client()) {
             OsImage os = ImageArgument.open(image, client);
+            // Before the disk is opened: a refused image leaves every slot as it was.
+            SignatureCheck.Outcome signature = signatures.check(ImageReference.parse(image), os.image(), client);
             PrintWriter err = spec.commandLine().getErr();
             Progress progress = new PhaseLog(ConsoleProgress.forTerminal(quiet || json), quiet || json ? null : err);
             SlotUpdate update;
@@ -61,12 +67,12 @@ final class UpdateCommand implements Callable<Integer> {
                 update = SlotUpdate.plan(opened.disk(), os, opened.running(), commit);
                 update.apply(progress);
             }
-            print(os, update, disk, System.nanoTime() - start);
+            print(os, update, disk, signature, System.nanoTime() - start);
         }
         return ExitCodes.OK;
     }
 
-    private void print(OsImage os, SlotUpdate update, String disk, long nanos) {
+    private void print(OsImage os, SlotUpdate update, String disk, SignatureCheck.Outcome signature, long nanos) {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -76,12 +82,14 @@ final class UpdateCommand implements Callable<Integer> {
             doc.put("slot", update.target().letter());
             doc.put("active", AbTargetOptions.json(update.after().activeSlot()));
             doc.put("next", AbTargetOptions.json(update.after().nextSlot()));
+            doc.put("signature", signature.describe());
             doc.put("seconds", nanos / 1e9);
             JsonOutput.print(out, doc);
             return;
         }
         out.printf("Updated slot %s of %s with %s (%s %s, %s) in %s%n", update.target(), disk, os.image().location(),
                 os.productInfo().name(), os.productInfo().version(), os.image().manifestDigest(), Sizes.seconds(nanos));
+        out.printf("Signature: %s%n", signature.describe());
         if (commit) {
             out.printf("Slot %s is active: every boot starts it.%n", update.target());
         } else {
