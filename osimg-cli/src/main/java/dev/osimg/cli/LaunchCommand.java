@@ -123,7 +123,7 @@ final class LaunchCommand implements Callable<Integer> {
             SignatureCheck.Outcome signature = signatures.check(ImageReference.parse(image), os.image(), client);
             PrintStream console = json ? System.err : System.out;
             PrintStream err = System.err;
-            if (!quiet && !json) {
+            if (signature.verified() != null && !quiet && !json) {
                 err.println("Signature: " + signature.describe());
             }
             LaunchResult result = Launcher.launch(os, options, Host.system(), new ConsoleListener(console, err, nodes > 1, quiet || json));
