@@ -6,13 +6,13 @@
 # ratio script/osimg (above 1: osimg's check is faster).
 #
 # Usage: bench/sign.sh                (runs osimg through ./osimg, as users do; it builds itself)
-# Env:   RUNS (default 5), WORK (default /dev/shm/osimg-bench-sign), PORT (default 5124).
+# Env:   RUNS (default 5), WORK (default /dev/shm/osimg-bench-sign), PORT (default 5125).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=${RUNS:-5}
 WORK=${WORK:-/dev/shm/osimg-bench-sign}
-PORT=${PORT:-5124}
+PORT=${PORT:-5125}
 HOST=127.0.0.1:$PORT
 
 for tool in /usr/bin/docker-registry curl jq openssl bc; do

@@ -2,6 +2,7 @@ package dev.osimg.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.osimg.json.GoCompatibleJson;
+import dev.osimg.linux.TemporaryFiles;
 import dev.osimg.osimage.BuildResult;
 import dev.osimg.osimage.Component;
 import dev.osimg.osimage.Compression;
@@ -17,8 +18,6 @@ import dev.osimg.registry.RegistryClient;
 import dev.osimg.transfer.ImageCopy;
 import dev.osimg.transfer.Images;
 import java.io.IOException;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -134,8 +133,16 @@ final class BuildCommand implements Callable<Integer> {
             report(result, System.nanoTime() - start, null);
             return ExitCodes.OK;
         }
-        // A registry destination: build into a private temporary layout, push it, drop it.
-        Path work = Files.createTempDirectory("osimg-build-");
+        // A registry destination: build into a private temporary layout, push it, drop it. The
+        // layout is staged in the user's cache directory, on disk, not in java.io.tmpdir (a small
+        // tmpfs on many systems); uncompressed payloads are only linked there, never copied.
+        if (compression() instanceof Compression.None) {
+            builder.linkMode(LinkMode.SYMLINK);
+        }
+        Path cache = stagingDirectory();
+        Files.createDirectories(cache);
+        TemporaryFiles.sweep(cache);
+        Path work = TemporaryFiles.createDirectory(cache, "build");
         try (RegistryClient client = registry.client()) {
             BuildResult result = builder.build(work.resolve("layout"));
             OciImage image = ImageSources.open(new ImageReference.Layout(result.layout(), result.tag()), client);
@@ -144,13 +151,17 @@ final class BuildCommand implements Callable<Integer> {
             }
             report(result, System.nanoTime() - start, pushTo.toString());
         } finally {
-            try (Stream<Path> walk = Files.walk(work)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            TemporaryFiles.delete(work);
         }
         return ExitCodes.OK;
+    }
+
+    /** Where a build for a registry is staged: {@code $XDG_CACHE_HOME/osimg}, else {@code ~/.cache/osimg}. */
+    private static Path stagingDirectory() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg)
+                : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("osimg");
     }
 
     /**

@@ -27,6 +27,7 @@ public final class Main {
     boolean debug;
 
     public static void main(String[] args) {
+        NativeLibraries.unpackIntoOwnedTemporary();
         System.exit(run(args));
     }
 

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the CLI in a child JVM, as a user would, and captures exit code, stdout and stderr. */
@@ -19,16 +20,36 @@ final class CliRunner {
 
     /** Runs {@code osimg ARGS} with the given extra JVM options. */
     static Result run(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
-        return run(java.util.Map.of(), jvmOptions, args);
+        return run(Map.of(), jvmOptions, args);
     }
 
     /** Runs {@code osimg ARGS} with extra environment variables and JVM options. */
-    static Result run(java.util.Map<String, String> environment, List<String> jvmOptions, String... args)
+    static Result run(Map<String, String> environment, List<String> jvmOptions, String... args)
             throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(command(jvmOptions, args));
+        return finish(start(List.of(), environment, jvmOptions, args), args);
+    }
+
+    static Result run(String... args) throws IOException, InterruptedException {
+        return run(List.of(), args);
+    }
+
+    /**
+     * Starts {@code osimg ARGS} without waiting: behind {@code prefix} (a command such as
+     * {@code setpriv ...} that runs the JVM), with extra environment variables and JVM options.
+     */
+    static Process start(List<String> prefix, Map<String, String> environment, List<String> jvmOptions, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(command(jvmOptions, args));
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(environment);
         Process process = builder.start();
         process.getOutputStream().close();
+        return process;
+    }
+
+    /** Waits for a started run and captures its exit code, stdout and stderr. */
+    static Result finish(Process process, String... args) throws IOException, InterruptedException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Thread errReader = Thread.ofVirtual().start(() -> copy(process, true, err));
@@ -39,10 +60,6 @@ final class CliRunner {
         }
         errReader.join();
         return new Result(process.exitValue(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    static Result run(String... args) throws IOException, InterruptedException {
-        return run(List.of(), args);
     }
 
     /** The command line of a child JVM running {@code osimg ARGS}. */

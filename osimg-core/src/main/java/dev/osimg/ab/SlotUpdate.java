@@ -1,6 +1,7 @@
 package dev.osimg.ab;
 
 import dev.osimg.blob.Progress;
+import dev.osimg.disk.BlockDevice;
 import dev.osimg.disk.DiskSpaceException;
 import dev.osimg.install.InstallPlan;
 import dev.osimg.install.LoaderState;
@@ -8,7 +9,13 @@ import dev.osimg.install.LoaderState.Slot;
 import dev.osimg.install.SlotRecord;
 import dev.osimg.osimage.OsImage;
 import dev.osimg.osimage.Payload;
+import dev.osimg.transfer.DeltaListener;
+import dev.osimg.transfer.DeltaPlan;
+import dev.osimg.transfer.DeltaPlanner;
+import dev.osimg.transfer.LocalChunks;
+import dev.osimg.transfer.LocalData;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Optional;
 
 /**
@@ -44,6 +51,10 @@ public final class SlotUpdate {
     private final LoaderState after;
     private final Payload system;
     private final Payload kernel;
+    private DeltaPlan delta;
+    private LocalData targetData;
+    private DeltaListener deltaListener = DeltaListener.NONE;
+    private int deltaJobs = 1;
 
     private SlotUpdate(AbDisk disk, OsImage image, Slot target, LoaderState before, LoaderState after, Payload system,
                        Payload kernel) {
@@ -98,6 +109,44 @@ public final class SlotUpdate {
         return new SlotUpdate(disk, image, target, before, after, system, kernel);
     }
 
+    /**
+     * Plans a delta update (writing nothing): both slots are read and hashed, and every chunk of the new
+     * {@code system} found there is taken locally at {@link #apply}, the others fetched with Range requests,
+     * {@code jobs} at a time. Without this, {@link #apply} streams the whole payload.
+     */
+    public DeltaPlan planDelta(int jobs, DeltaListener listener) throws IOException {
+        LocalChunks local = new LocalChunks(Math.toIntExact(system.info().hashChunkSize()));
+        // The active slot first: where both slots hold a chunk, the one not being overwritten is used.
+        for (Slot slot : new Slot[] {target.other(), target}) {
+            BlockDevice device = disk.slotDevice(slot);
+            long length = disk.record(slot).map(r -> Math.min(r.systemSize(), device.size())).orElse(device.size());
+            LocalData data = slotData(slot, device);
+            local.addData(data, length);
+            if (slot == target) {
+                targetData = data;
+            }
+        }
+        delta = DeltaPlanner.plan(image, local, DeltaPlanner.Output.CONTENT);
+        deltaJobs = jobs;
+        deltaListener = listener;
+        return delta;
+    }
+
+    private LocalData slotData(Slot slot, BlockDevice device) {
+        String name = disk.name() + " slot " + slot;
+        return new LocalData() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public void read(long offset, ByteBuffer target) throws IOException {
+                device.read(offset, target);
+            }
+        };
+    }
+
     /** The slot the update writes. */
     public Slot target() {
         return target;
@@ -126,7 +175,24 @@ public final class SlotUpdate {
         }
         progress.begin(PHASE_SYSTEM, system.size());
         try {
-            SlotPayloadWriter.write(system, disk.slotDevice(target), progress);
+            if (delta == null) {
+                SlotPayloadWriter.write(system, disk.slotDevice(target), progress);
+            } else {
+                DeltaPlan.PayloadPlan systemPlan = delta.payloads().stream()
+                        .filter(p -> p.payload().name().equals(system.name())).findFirst().orElseThrow();
+                DeltaListener listener = deltaListener;
+                SlotPayloadWriter.writeDelta(systemPlan, disk.slotDevice(target), targetData, deltaJobs, new DeltaListener() {
+                    @Override
+                    public void fallback(String payload, String reason) {
+                        listener.fallback(payload, reason);
+                    }
+
+                    @Override
+                    public void progress(long bytes) {
+                        progress.advance(bytes);
+                    }
+                });
+            }
         } finally {
             progress.end();
         }

@@ -52,7 +52,7 @@ public final class ChunkPipeline implements AutoCloseable {
     }
 
     private static final int MAX_BYTES_IN_FLIGHT = 48 << 20;
-    private static final long READER_STOP_TIMEOUT_MILLIS = 10_000;
+    private static final long READER_POLL_MILLIS = 100;
     private static final Chunk END = new Chunk(-1, ByteBuffer.allocate(0), 0, CompletableFuture.completedFuture(new byte[0]));
     private static final ByteBuffer UNALLOCATED = ByteBuffer.allocate(0);
     private static final ExecutorService HASHERS = Executors.newFixedThreadPool(
@@ -130,47 +130,70 @@ public final class ChunkPipeline implements AutoCloseable {
         freeBuffers.offer(chunk.buffer());
     }
 
+    /**
+     * The reader thread's body. Whatever ends it (the end of the source, a failure of any kind, an
+     * {@link Error} included, or {@link #close}) is put in the queue for {@link #next}, and the reader
+     * closes the source itself on the way out, so that the source is never closed under a running read.
+     */
     private void readAll() {
         try {
             if (source instanceof FileChannel file) {
                 readMapped(file);
-                return;
-            }
-            long position = 0;
-            for (long index = 0; ; index++) {
-                ByteBuffer buffer = freeBuffers.take();
-                if (closed) {
-                    return;
-                }
-                if (buffer == UNALLOCATED) {
-                    buffer = ByteBuffer.allocateDirect(chunkSize);
-                }
-                int want = expectedSize < 0 ? chunkSize : (int) Math.min(chunkSize, expectedSize - position);
-                int length = fill(buffer, want);
-                if (expectedSize >= 0 && length < want) {
-                    throw new EOFException(what + " ended after " + (position + length) + " of " + expectedSize + " bytes");
-                }
-                if (length == 0) {
-                    if (expectedSize >= 0 && fill(buffer, 1) > 0) {
-                        throw new BlobSizeMismatchException(what + " is longer than its declared size of " + expectedSize + " bytes");
-                    }
-                    ready.put(END);
-                    return;
-                }
-                position += length;
-                ByteBuffer data = buffer.duplicate().position(0).limit(length);
-                CompletableFuture<byte[]> hash = CompletableFuture.supplyAsync(() -> sha256(data), HASHERS);
-                ready.put(new Chunk(index, buffer, length, hash));
-                if (expectedSize < 0 && length < chunkSize) {
-                    ready.put(END);
-                    return;
-                }
+            } else {
+                readStream();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
-            if (!closed) {
-                ready.offer(e);
+            fail(e);
+        } catch (Error e) {
+            fail(new IOException("reading " + what + " failed: " + e, e));
+        } finally {
+            try {
+                source.close();
+            } catch (IOException | RuntimeException e) {
+                // A read-only source: what it had to give was read, or its failure is queued already.
+            }
+        }
+    }
+
+    /** Passes a failure on to the consumer, unless the pipeline was closed (then nobody waits for it). */
+    private void fail(Exception e) {
+        if (!closed) {
+            // Room is left: the reader never has more chunks queued than there are buffers.
+            ready.offer(e);
+        }
+    }
+
+    private void readStream() throws IOException, InterruptedException {
+        long position = 0;
+        for (long index = 0; ; index++) {
+            ByteBuffer buffer = freeBuffers.take();
+            if (closed) {
+                return;
+            }
+            if (buffer == UNALLOCATED) {
+                buffer = ByteBuffer.allocateDirect(chunkSize);
+            }
+            int want = expectedSize < 0 ? chunkSize : (int) Math.min(chunkSize, expectedSize - position);
+            int length = fill(buffer, want);
+            if (expectedSize >= 0 && length < want) {
+                throw new EOFException(what + " ended after " + (position + length) + " of " + expectedSize + " bytes");
+            }
+            if (length == 0) {
+                if (expectedSize >= 0 && fill(buffer, 1) > 0) {
+                    throw new BlobSizeMismatchException(what + " is longer than its declared size of " + expectedSize + " bytes");
+                }
+                ready.put(END);
+                return;
+            }
+            position += length;
+            ByteBuffer data = buffer.duplicate().position(0).limit(length);
+            CompletableFuture<byte[]> hash = CompletableFuture.supplyAsync(() -> sha256(data), HASHERS);
+            ready.put(new Chunk(index, buffer, length, hash));
+            if (expectedSize < 0 && length < chunkSize) {
+                ready.put(END);
+                return;
             }
         }
     }
@@ -224,19 +247,25 @@ public final class ChunkPipeline implements AutoCloseable {
         return md.digest();
     }
 
-    /** Stops the reader and closes the source. */
+    /**
+     * Stops the reader and returns once it has left, having closed the source. Every source osimg reads
+     * (files, HTTP bodies, pipes between threads) gives up a blocked read on an interrupt.
+     */
     @Override
     public void close() throws IOException {
         closed = true;
-        reader.interrupt();
-        try {
-            // Closing the source under a running reader could pull a native decoder out from
-            // under it, so wait for the reader to leave first.
-            reader.join(READER_STOP_TIMEOUT_MILLIS);
-        } catch (InterruptedException e) {
+        boolean interrupted = false;
+        while (reader.isAlive()) {
+            reader.interrupt();
+            try {
+                reader.join(READER_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        source.close();
     }
 
     private static ThreadFactory daemonThreads(String name) {

@@ -65,6 +65,10 @@ public final class Libc {
     public static final int EINVAL = 22;
     /** errno: the system call does not exist. */
     public static final int ENOSYS = 38;
+    /** {@code flock} operation: an exclusive lock. */
+    public static final int LOCK_EX = 2;
+    /** errno: interrupted system call. */
+    public static final int EINTR = 4;
     /** {@code renameat2} flag: fail with EEXIST instead of replacing the target. */
     public static final int RENAME_NOREPLACE = 1;
     /** {@code renameat2}: paths are relative to the working directory. */
@@ -90,6 +94,8 @@ public final class Libc {
     private static final MethodHandle FALLOCATE = handle("fallocate",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
                     ValueLayout.JAVA_LONG), CAPTURE_ERRNO);
+    private static final MethodHandle FLOCK = handle("flock",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
     private static final MethodHandle LSEEK = handle("lseek",
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT),
             CAPTURE_ERRNO);
@@ -209,6 +215,19 @@ public final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
             int rc = (int) FALLOCATE.invokeExact(state, fd, mode, offset, length);
+            return rc < 0 ? errno(state) : 0;
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** {@code flock(fd, operation)}; returns errno (0 on success). */
+    public static int flock(int fd, int operation) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            int rc = (int) FLOCK.invokeExact(state, fd, operation);
             return rc < 0 ? errno(state) : 0;
         } catch (RuntimeException | Error e) {
             throw e;

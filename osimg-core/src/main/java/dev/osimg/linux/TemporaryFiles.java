@@ -34,6 +34,7 @@ public final class TemporaryFiles {
     private static final Pattern NAME = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)-(\\d+)-([0-9a-f]+)-[0-9a-f]+-.*",
             Pattern.DOTALL);
     private static final int MAX_LABEL = 64;
+    private static final int DELETE_ATTEMPTS = 20;
     private static final String NAMESPACE = pidNamespace();
     private static final long PID = ProcessHandle.current().pid();
     private static final long START = startMillis(ProcessHandle.current()).orElse(0L);
@@ -148,12 +149,20 @@ public final class TemporaryFiles {
         }
     }
 
+    /**
+     * Runs as the JVM exits (normally, or on SIGINT or SIGTERM). Other threads may still be writing
+     * into a temporary directory while it is deleted, so each is tried a few times.
+     */
     private static void deleteLive() {
         for (Path path : LIVE) {
-            try {
-                deleteTree(path);
-            } catch (IOException | UncheckedIOException e) {
-                // The JVM is exiting: what cannot be deleted now is swept by the next run.
+            for (int attempt = 0; attempt < DELETE_ATTEMPTS; attempt++) {
+                try {
+                    deleteTree(path);
+                    break;
+                } catch (IOException | UncheckedIOException e) {
+                    // Something was created meanwhile: try again; what is left is swept by the next run.
+                    Thread.onSpinWait();
+                }
             }
         }
     }

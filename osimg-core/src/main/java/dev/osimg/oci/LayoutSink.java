@@ -55,7 +55,7 @@ public final class LayoutSink implements ImageSink {
 
     @Override
     public void putBlob(OciImage source, Descriptor descriptor, Blob blob, Progress progress) throws IOException {
-        if (writer.hasBlob(descriptor.digest())) {
+        if (writer.hasIntactBlob(descriptor.digest(), descriptor.size())) {
             progress.advance(descriptor.size());
             return;
         }

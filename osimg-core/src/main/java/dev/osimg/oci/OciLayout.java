@@ -3,6 +3,7 @@ package dev.osimg.oci;
 import dev.osimg.digest.Digest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.osimg.blob.Blob;
 import dev.osimg.blob.FileBlob;
 import dev.osimg.json.GoCompatibleJson;
@@ -11,6 +12,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -32,21 +34,30 @@ public final class OciLayout {
         this.index = index;
     }
 
-    /** Opens a layout directory, checking that it is one. */
+    /** The only {@code imageLayoutVersion} osimg reads and writes. */
+    public static final String LAYOUT_VERSION = "1.0.0";
+
+    private static final int MAX_LAYOUT_FILE = 4096;
+
+    /**
+     * Opens a layout directory, checking that it is one of the version osimg reads. A directory
+     * that cannot be read says "permission denied", not that it is no layout.
+     */
     public static OciLayout open(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
+        try {
+            if (!Files.readAttributes(dir, BasicFileAttributes.class).isDirectory()) {
+                throw new IOException(dir + " is not an OCI image layout: it is not a directory");
+            }
+        } catch (NoSuchFileException e) {
             throw new NoSuchFileException(dir.toString(), null, "no such OCI layout directory");
         }
-        if (!Files.isRegularFile(dir.resolve("oci-layout"))) {
-            throw new IOException(dir + " is not an OCI image layout: it has no oci-layout file");
-        }
+        checkLayoutFile(dir);
         Path indexFile = dir.resolve("index.json");
-        if (!Files.isRegularFile(indexFile)) {
-            throw new IOException(dir + " is not a complete OCI image layout: it has no index.json");
-        }
         byte[] bytes;
         try (InputStream in = Files.newInputStream(indexFile)) {
             bytes = SmallBlobs.readCapped(in, indexFile.toString());
+        } catch (NoSuchFileException e) {
+            throw new IOException(dir + " is not a complete OCI image layout: it has no index.json");
         }
         Index index;
         try {
@@ -58,6 +69,40 @@ public final class OciLayout {
             throw new IOException(indexFile + ": mediaType is \"" + index.mediaType() + "\", expected \"" + MediaTypes.IMAGE_INDEX + "\"");
         }
         return new OciLayout(dir, index);
+    }
+
+    /**
+     * Checks the {@code oci-layout} file of {@code dir}: there, readable, and naming
+     * {@code imageLayoutVersion} {@value #LAYOUT_VERSION}; a layout of another version is refused
+     * rather than misread or written into.
+     */
+    static void checkLayoutFile(Path dir) throws IOException {
+        Path file = dir.resolve("oci-layout");
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_LAYOUT_FILE + 1);
+        } catch (NoSuchFileException e) {
+            throw new IOException(dir + " is not an OCI image layout: it has no oci-layout file");
+        }
+        String version;
+        try {
+            if (bytes.length > MAX_LAYOUT_FILE) {
+                throw new InvalidImageException(file + " is larger than " + MAX_LAYOUT_FILE + " bytes; it is no oci-layout file");
+            }
+            JsonNode node = GoCompatibleJson.mapper().readTree(bytes);
+            JsonNode field = node == null || !node.isObject() ? null : node.get("imageLayoutVersion");
+            if (field == null || !field.isTextual()) {
+                throw new InvalidImageException(file + " has no imageLayoutVersion string; expected {\"imageLayoutVersion\": \""
+                        + LAYOUT_VERSION + "\"}");
+            }
+            version = field.asText();
+        } catch (JsonProcessingException e) {
+            throw new InvalidImageException(file + " is not valid JSON: " + dev.osimg.json.JsonProblem.describe(e), e);
+        }
+        if (!LAYOUT_VERSION.equals(version)) {
+            throw new InvalidImageException(file + ": imageLayoutVersion is \"" + version + "\"; osimg reads and writes layouts of"
+                    + " version " + LAYOUT_VERSION + " only");
+        }
     }
 
     /** The directory. */

@@ -215,7 +215,11 @@ public final class DeltaFetch {
     private static ByteBuffer localContent(DeltaPlan.PayloadPlan plan, StoredChunks chunks, int i, LocalChunks.Source source)
             throws IOException {
         ByteBuffer content = switch (source) {
-            case LocalChunks.Raw r -> ByteBuffer.wrap(read(r.file(), r.offset(), r.contentLength()));
+            case LocalChunks.Raw r -> {
+                ByteBuffer bytes = ByteBuffer.allocate(r.contentLength());
+                r.data().read(r.offset(), bytes);
+                yield bytes.flip();
+            }
             case LocalChunks.Frame f -> decompress(plan, chunks, i, read(f.file(), f.offset(), f.compressedLength()));
             case LocalChunks.Listed l -> throw new IllegalStateException("a listed chunk is an estimate, not data");
         };
@@ -252,7 +256,13 @@ public final class DeltaFetch {
         public void local(int index, LocalChunks.Source source) throws IOException {
             long position = chunks.storedOffset(index);
             switch (source) {
-                case LocalChunks.Raw r when !chunks.framed() -> copy(r.file(), r.offset(), r.contentLength(), position);
+                case LocalChunks.Raw r when !chunks.framed() && r.data().file().isPresent() ->
+                        copy(r.data().file().get(), r.offset(), r.contentLength(), position);
+                case LocalChunks.Raw r when !chunks.framed() -> {
+                    ByteBuffer bytes = ByteBuffer.allocate(r.contentLength());
+                    r.data().read(r.offset(), bytes);
+                    writeFully(channel, bytes.flip(), position);
+                }
                 case LocalChunks.Frame f when chunks.framed() -> copy(f.file(), f.offset(), f.compressedLength(), position);
                 case LocalChunks.Frame f when !chunks.framed() -> writeFully(channel, localContent(plan, chunks, index, f), position);
                 default -> throw new IllegalStateException("chunk " + index + " cannot be stored from " + source);

@@ -49,7 +49,7 @@ public final class DeltaPull {
             Set<Digest> done = new HashSet<>();
             for (DeltaPlan.PayloadPlan payload : plan.payloads()) {
                 Descriptor layer = payload.payload().layer();
-                if (!done.add(layer.digest()) || writer.hasBlob(layer.digest())) {
+                if (!done.add(layer.digest()) || writer.hasIntactBlob(layer.digest(), layer.size())) {
                     continue;
                 }
                 Path temp = writer.newTempBlob();

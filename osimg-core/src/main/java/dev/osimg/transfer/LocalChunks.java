@@ -41,8 +41,8 @@ public final class LocalChunks {
         int contentLength();
     }
 
-    /** A chunk's content as it is, at {@code offset} of {@code file}. */
-    public record Raw(Path file, long offset, int contentLength) implements Source {
+    /** A chunk's content as it is, at {@code offset} of {@code data}. */
+    public record Raw(LocalData data, long offset, int contentLength) implements Source {
     }
 
     /** A zstd frame at {@code offset} of {@code file} that decompresses to the chunk. */
@@ -107,16 +107,25 @@ public final class LocalChunks {
      * block device) and indexes every whole or final chunk by its SHA-256.
      */
     public void addRaw(Path file, long offset, long length) throws IOException {
+        LocalData data = LocalData.of(file);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             // A whole regular file is mapped by the pipeline; a section, or a block device (whose
             // channel reports size 0), is read through positional reads that end with the section.
             boolean whole = offset == 0 && java.nio.file.Files.isRegularFile(file) && channel.size() == length;
-            java.nio.channels.ReadableByteChannel source = whole ? channel : new SectionChannel(channel, offset, length);
-            try (ChunkPipeline pipeline = new ChunkPipeline(source, chunkSize, length, file.toString())) {
-                for (ChunkPipeline.Chunk chunk = pipeline.next(); chunk != null; chunk = pipeline.next()) {
-                    raw.putIfAbsent(key(chunk.awaitSha256()), new Raw(file, offset + chunk.index() * chunkSize, chunk.length()));
-                    pipeline.release(chunk);
-                }
+            index(data, offset, length, whole ? channel : new SectionChannel(data, offset, length));
+        }
+    }
+
+    /** Reads the first {@code length} bytes of {@code data} (a slot, a partition) and indexes its chunks by SHA-256. */
+    public void addData(LocalData data, long length) throws IOException {
+        index(data, 0, length, new SectionChannel(data, 0, length));
+    }
+
+    private void index(LocalData data, long offset, long length, java.nio.channels.ReadableByteChannel source) throws IOException {
+        try (ChunkPipeline pipeline = new ChunkPipeline(source, chunkSize, length, data.name())) {
+            for (ChunkPipeline.Chunk chunk = pipeline.next(); chunk != null; chunk = pipeline.next()) {
+                raw.putIfAbsent(key(chunk.awaitSha256()), new Raw(data, offset + chunk.index() * chunkSize, chunk.length()));
+                pipeline.release(chunk);
             }
         }
         synchronized (this) {
@@ -220,14 +229,15 @@ public final class LocalChunks {
         return HexFormat.of().formatHex(sha256);
     }
 
-    /** {@code length} bytes of a file channel from {@code start}, read with positional reads. */
+    /** {@code length} bytes of local data from {@code start}, read in order. */
     private static final class SectionChannel implements java.nio.channels.ReadableByteChannel {
-        private final FileChannel channel;
+        private final LocalData data;
         private final long end;
         private long position;
+        private boolean open = true;
 
-        SectionChannel(FileChannel channel, long start, long length) {
-            this.channel = channel;
+        SectionChannel(LocalData data, long start, long length) {
+            this.data = data;
             this.position = start;
             this.end = start + length;
         }
@@ -237,23 +247,21 @@ public final class LocalChunks {
             if (position >= end) {
                 return -1;
             }
-            ByteBuffer view = dst.slice().limit((int) Math.min(dst.remaining(), end - position));
-            int n = channel.read(view, position);
-            if (n > 0) {
-                position += n;
-                dst.position(dst.position() + n);
-            }
+            int n = (int) Math.min(dst.remaining(), end - position);
+            data.read(position, dst.slice().limit(n));
+            position += n;
+            dst.position(dst.position() + n);
             return n;
         }
 
         @Override
         public boolean isOpen() {
-            return channel.isOpen();
+            return open;
         }
 
         @Override
-        public void close() throws IOException {
-            channel.close();
+        public void close() {
+            open = false;
         }
     }
 }

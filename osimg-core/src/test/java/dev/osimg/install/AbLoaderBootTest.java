@@ -59,9 +59,14 @@ class AbLoaderBootTest {
     void defaultInstallBootsSlotA() throws Exception {
         Boot boot = boot();
         assertThat(boot.lines).contains("osimg-abloader: booting slot A (active)\n").doesNotContain("state file");
+        assertThat(boot.lines.split("osimg-abloader: ", -1)).as("exactly one loader line").hasSize(2);
         assertThat(boot.report.version()).isEqualTo("slot-a-1");
         assertThat(boot.report.entry()).isEqualTo("boot-a.efi");
         assertThat(boot.report.partUuid()).isEqualTo(espGuid);
+        TestOs.LoaderReport loader = boot.loader;
+        assertThat(loader.entryAttributes()).as("boot service and runtime access, volatile").isEqualTo("06000000");
+        assertThat(loader.imageIdentifier()).isEqualToIgnoringCase("\\EFI\\BOOT\\BOOTx64.EFI");
+        assertThat(loader.info()).matches("osimg-abloader \\d+\\.\\d+\\.\\d+.*");
         assertThat(state()).as("a state without next_slot is not written").containsExactly(0x08, 0x01);
     }
 
@@ -108,15 +113,16 @@ class AbLoaderBootTest {
         assertThat(state()).as("a corrupt state is left as it is").isEqualTo(garbage);
     }
 
-    /** One boot: the console with line ends and terminal escapes removed, and the test OS's report. */
-    private record Boot(String lines, TestOs.Report report) {
+    /** One boot: the console with line ends and terminal escapes removed, and the test OS's reports. */
+    private record Boot(String lines, TestOs.Report report, TestOs.LoaderReport loader) {
     }
 
     private static Boot boot() throws Exception {
         TestOs.Boot boot = TestOs.boot(disk, TestOs.freshVars(dir), TIMEOUT);
         TestOs.Report report = boot.requireReport();
         String lines = boot.console().replace("\r", "").replaceAll("\u001b\\[[0-9;?=]*[A-Za-z]", "");
-        return new Boot(lines, report);
+        TestOs.LoaderReport loader = boot.loaderReport().orElseThrow(() -> new AssertionError("no loader report:\n" + lines));
+        return new Boot(lines, report, loader);
     }
 
     private static void writeState(byte[] bytes) throws Exception {

@@ -434,4 +434,18 @@ class DiskInstallerTest {
         assertThatThrownBy(() -> InstallPlan.compute(plain, maxEsp, -1, 512)).isInstanceOf(DiskSpaceException.class)
                 .hasMessageContaining("FAT32").hasMessageNotContaining("-1 MiB");
     }
+
+    @Test
+    void whatAKilledInstallLeftBesideTheTargetIsSweptByTheNextInstall() throws Exception {
+        Path stale = dir.resolve(dev.osimg.testing.StaleTemporaries.ofExitedProcess("disk.img"));
+        try (RandomAccessFile f = new RandomAccessFile(stale.toFile(), "rw")) {
+            f.setLength(100 * MIB);
+        }
+        Path running = Files.writeString(dir.resolve(dev.osimg.testing.StaleTemporaries.ofThisProcess("other.img")), "busy");
+        DiskInstaller.toImageFile(plain, TestImages.smallOptions(), dir.resolve("disk.img"), -1, false, Progress.NONE);
+        try (var listing = Files.list(dir)) {
+            assertThat(listing.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("disk.img", running.getFileName().toString());
+        }
+    }
 }

@@ -19,7 +19,7 @@ import java.util.concurrent.Executors;
  * middle of a blob, a 503 with Retry-After, a server that ignores Range, a wrong Content-Range,
  * a flipped byte. Each fault applies to the blob (or manifest) it is aimed at.
  */
-final class FaultProxy implements AutoCloseable {
+public final class FaultProxy implements AutoCloseable {
     /** One request as the proxy saw it. */
     record Seen(String method, String path, String range) {
     }
@@ -30,10 +30,10 @@ final class FaultProxy implements AutoCloseable {
     /** Response body bytes sent to clients, all requests together: what a transfer cost on the wire. */
     final java.util.concurrent.atomic.AtomicLong bodyBytes = new java.util.concurrent.atomic.AtomicLong();
 
-    volatile String targetBlob;
+    public volatile String targetBlob;
     volatile long cutAfterBytes = -1;
     volatile int cutsLeft;
-    volatile boolean ignoreRange;
+    public volatile boolean ignoreRange;
     volatile boolean wrongContentRange;
     volatile long flipByteAt = -1;
     volatile int manifest503Left;
@@ -51,7 +51,8 @@ final class FaultProxy implements AutoCloseable {
         this.upstream = upstream;
     }
 
-    static FaultProxy start(String upstreamHost) throws IOException {
+    /** Starts a proxy on a free loopback port in front of {@code upstreamHost}. */
+    public static FaultProxy start(String upstreamHost) throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         FaultProxy proxy = new FaultProxy(http, upstreamHost);
         http.createContext("/", proxy::handle);
@@ -60,7 +61,8 @@ final class FaultProxy implements AutoCloseable {
         return proxy;
     }
 
-    String host() {
+    /** {@code 127.0.0.1:PORT}. */
+    public String host() {
         return "127.0.0.1:" + server.getAddress().getPort();
     }
 
@@ -174,6 +176,11 @@ final class FaultProxy implements AutoCloseable {
         exchange.sendResponseHeaders(failStatus, body.length);
         exchange.getResponseBody().write(body);
         return true;
+    }
+
+    /** Response body bytes sent so far. */
+    public long bodyBytes() {
+        return bodyBytes.get();
     }
 
     @Override

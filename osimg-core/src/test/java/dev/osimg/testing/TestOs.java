@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * kernel was built with, {@code E} and {@code P} the Boot Loader Interface variables {@code LoaderEntrySelected} and
  * {@code LoaderDevicePartUUID} ({@code none} when unset), {@code X} the node parameters passed through QEMU's fw_cfg
  * ({@code none} when absent; tests pass printable text). The numbers in the marker are computed by the guest's shell,
- * so the line appears only if init really ran.
+ * so the line appears only if init really ran. A line before it, {@code OSIMG-TEST-OS-LOADER …}, has the other loader
+ * variables ({@link LoaderReport}).
  */
 public final class TestOs {
     /** systemd's EFI stub (Debian package systemd-boot-efi). */
@@ -39,12 +40,22 @@ public final class TestOs {
     private static final String LOADER_GUID = "4a67b082-0a4c-41cf-b6c7-440b29bb8c4f";
     private static final Pattern REPORT = Pattern.compile(
             "OSIMG-TEST-OS (\\d+) version=(\\S*) entry=(\\S*) partuuid=(\\S*) params=(\\S*)");
+    private static final Pattern LOADER_REPORT = Pattern.compile(
+            "OSIMG-TEST-OS-LOADER (\\d+) attrs=(\\S*) image=(\\S*) info=([^\\r\\n]*)");
 
     private TestOs() {
     }
 
     /** What the test OS reported on one boot. */
     public record Report(String version, String entry, String partUuid, String params) {
+    }
+
+    /**
+     * The other Boot Loader Interface variables, reported on a line of their own before the report:
+     * {@code LoaderEntrySelected}'s 4 attribute bytes in hex ({@code 06000000}: boot service and runtime access, not
+     * stored), {@code LoaderImageIdentifier} and {@code LoaderInfo} ({@code none} when unset).
+     */
+    public record LoaderReport(String entryAttributes, String imageIdentifier, String info) {
     }
 
     /** The serial console of one boot, and whether QEMU exited by itself (the guest powered off). */
@@ -55,6 +66,17 @@ public final class TestOs {
             while (m.find()) {
                 if (m.group(1).equals("42")) {
                     return Optional.of(new Report(m.group(2), m.group(3), m.group(4), m.group(5)));
+                }
+            }
+            return Optional.empty();
+        }
+
+        /** The line with the other loader variables, if init ran. */
+        public Optional<LoaderReport> loaderReport() {
+            Matcher m = LOADER_REPORT.matcher(console);
+            while (m.find()) {
+                if (m.group(1).equals("42")) {
+                    return Optional.of(new LoaderReport(m.group(2), m.group(3), m.group(4).strip()));
                 }
             }
             return Optional.empty();
@@ -207,6 +229,10 @@ public final class TestOs {
                 + "if [ -f $f ]; then $b tail -c +5 $f | $b tr -d '\\000'; else echo none; fi; }\n"
                 + "p=/sys/firmware/qemu_fw_cfg/by_name/dev.monogon.metropolis/parameters.pb/raw\n"
                 + "if [ -f $p ]; then params=$($b cat $p); else params=none; fi\n"
+                + "attrs() { f=" + vars + "/$1-" + LOADER_GUID + "; "
+                + "if [ -f $f ]; then $b head -c 4 $f | $b od -An -tx1 | $b tr -d ' \\n'; else echo none; fi; }\n"
+                + "echo \"OSIMG-TEST-OS-LOADER $((6 * 7)) attrs=$(attrs LoaderEntrySelected)"
+                + " image=$(var LoaderImageIdentifier) info=$(var LoaderInfo)\"\n"
                 + "echo \"OSIMG-TEST-OS $((6 * 7)) version=" + version
                 + " entry=$(var LoaderEntrySelected) partuuid=$(var LoaderDevicePartUUID) params=$params\"\n"
                 + "$b poweroff -f\n";
