@@ -18,9 +18,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code osimg update}: writes an image into the inactive slot of an A/B disk and boots it once (or for good). */
 @Command(name = "update", sortOptions = false,
-        description = {"Write an OS image into the slot that is neither running nor active, then tell the loader to boot it",
-            "once (osimg commit keeps it; a reboot without commit returns to the old slot). Each step is flushed",
-            "before the next, so an interruption at any point leaves the old slot booting.",
+        description = {"Write an OS image into the spare slot and boot it once.",
+            "",
+            "Writes the image into the slot that is neither running nor active, then tells the loader to boot it "
+                    + "once (osimg commit keeps it; a reboot without commit returns to the old slot). Each step is flushed "
+                    + "before the next, so an interruption at any point leaves the old slot booting.",
+            "",
             "Without --disk or --device: the running system (found through the A/B loader's EFI variables)."})
 final class UpdateCommand implements Callable<Integer> {
     @Spec
@@ -77,7 +80,7 @@ final class UpdateCommand implements Callable<Integer> {
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("image", os.image().location());
-            doc.put("manifest_digest", os.image().manifestDigest().toString());
+            doc.put("digest", os.image().manifestDigest().toString());
             doc.put("disk", disk);
             doc.put("slot", update.target().letter());
             doc.put("active", AbTargetOptions.json(update.after().activeSlot()));

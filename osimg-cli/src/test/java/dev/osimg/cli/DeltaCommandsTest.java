@@ -54,13 +54,13 @@ class DeltaCommandsTest {
 
             Path pulled = tmp.resolve("pulled");
             JsonNode pull = JsonMapper.builder().build().readTree(ok("pull", "--json", ref, pulled.toString(), "--reuse", old.toString()).out());
-            assertThat(pull.path("digest").asText()).isEqualTo(built.path("manifest_digest").asText());
+            assertThat(pull.path("digest").asText()).isEqualTo(built.path("digest").asText());
             assertThat(pull.path("plan").path("chunks_local").asInt()).isEqualTo(12);
             assertThat(pull.path("plan").path("chunks_to_fetch").asInt()).isEqualTo(1);
             assertThat(pull.path("plan").path("bytes_to_fetch").asLong()).isEqualTo(diff.path("plan").path("bytes_to_fetch").asLong());
             assertThat(pull.path("bytes_fetched").asLong()).isEqualTo(pull.path("plan").path("bytes_to_fetch").asLong())
                     .isLessThan(2 * MIB);
-            assertThat(ok("verify", "-q", pulled.toString()).out()).contains(built.path("manifest_digest").asText());
+            assertThat(ok("verify", "-q", pulled.toString()).out()).contains(built.path("digest").asText());
 
             CliRunner.Result human = ok("pull", ref, tmp.resolve("pulled-again").toString(), "--reuse", old.toString());
             assertThat(human.out()).contains("payload system").contains("11 local, 1 to fetch in 1 range").contains("Delta: 12 of 13 chunks local");
