@@ -1,7 +1,5 @@
 package dev.osimg.osimage;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.osimg.json.GoCompatibleJson;
 import dev.osimg.oci.Descriptor;
 import dev.osimg.digest.Digest;
 import dev.osimg.oci.Manifest;
@@ -65,12 +63,7 @@ public final class OsImage {
         String configWhat = where + ": config " + configDescriptor.digest();
         SmallBlobs.checkDocumentSize(configDescriptor, configWhat);
         byte[] configBytes = SmallBlobs.readVerified(image.blob(configDescriptor), configDescriptor, configWhat);
-        OsImageConfig config;
-        try {
-            config = GoCompatibleJson.mapper().readValue(configBytes, OsImageConfig.class);
-        } catch (JsonProcessingException e) {
-            throw new OsImageFormatException(where + ": config is not a valid OS image config: " + dev.osimg.json.JsonProblem.describe(e), e);
-        }
+        OsImageConfig config = OsImageConfig.parse(configBytes, where + ": config");
         require(OsImageConfig.FORMAT_VERSION.equals(config.formatVersion()), where,
                 "config format_version is " + quote(config.formatVersion()) + "; this osimg reads format_version \"1\" only");
         List<PayloadInfo> infos = config.payloads() == null ? List.of() : config.payloads();
