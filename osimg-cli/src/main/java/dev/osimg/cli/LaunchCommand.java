@@ -9,6 +9,7 @@ import dev.osimg.launch.Launcher;
 import dev.osimg.launch.NodeResult;
 import dev.osimg.launch.PortForward;
 import dev.osimg.install.InstallOptions;
+import dev.osimg.oci.ImageReference;
 import dev.osimg.osimage.OsImage;
 import dev.osimg.registry.RegistryClient;
 import java.io.IOException;
@@ -122,13 +123,21 @@ final class LaunchCommand implements Callable<Integer> {
     @CommandLine.Mixin
     RegistryOptionsMixin registry;
 
+    @CommandLine.Mixin
+    SignatureOptionsMixin signatures;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         LaunchOptions options = options();
         try (RegistryClient client = registry.client()) {
             OsImage os = ImageArgument.open(image, client);
+            // Before any disk is built or VM started.
+            SignatureCheck.Outcome signature = signatures.check(ImageReference.parse(image), os.image(), client);
             PrintStream console = json ? System.err : System.out;
             PrintStream err = System.err;
+            if (signature.verified() != null && !quiet && !json) {
+                err.println("Signature: " + signature.describe());
+            }
             LaunchResult result = Launcher.launch(os, options, Host.system(), new ConsoleListener(console, err, nodes > 1, quiet || json));
             console.flush();
             if (json) {
