@@ -1,13 +1,12 @@
 package dev.osimg.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.osimg.json.GoCompatibleJson;
 import dev.osimg.linux.TemporaryFiles;
 import dev.osimg.osimage.BuildResult;
 import dev.osimg.osimage.Component;
 import dev.osimg.osimage.Compression;
 import dev.osimg.osimage.LinkMode;
 import dev.osimg.osimage.OsImageBuilder;
+import dev.osimg.osimage.OsImageFormatException;
 import dev.osimg.osimage.PayloadInfo;
 import dev.osimg.osimage.ProductInfo;
 import dev.osimg.oci.ImageReference;
@@ -234,10 +233,9 @@ final class BuildCommand implements Callable<Integer>, WritesOnly {
         ProductInfo base = ProductInfo.EMPTY;
         if (productInfoFile != null) {
             try {
-                base = GoCompatibleJson.mapper().readValue(Files.readAllBytes(productInfoFile), ProductInfo.class);
-            } catch (JsonProcessingException e) {
-                throw new IllegalArgumentException("--product-info " + productInfoFile + " is not a valid product info JSON object: "
-                        + dev.osimg.json.JsonProblem.describe(e));
+                base = ProductInfo.read(productInfoFile);
+            } catch (OsImageFormatException e) {
+                throw new IllegalArgumentException("--product-info " + e.getMessage(), e);
             }
         }
         List<Component> comps = base.components();
