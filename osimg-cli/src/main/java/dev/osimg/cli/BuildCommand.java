@@ -1,13 +1,12 @@
 package dev.osimg.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.osimg.json.GoCompatibleJson;
 import dev.osimg.linux.TemporaryFiles;
 import dev.osimg.osimage.BuildResult;
 import dev.osimg.osimage.Component;
 import dev.osimg.osimage.Compression;
 import dev.osimg.osimage.LinkMode;
 import dev.osimg.osimage.OsImageBuilder;
+import dev.osimg.osimage.OsImageFormatException;
 import dev.osimg.osimage.PayloadInfo;
 import dev.osimg.osimage.ProductInfo;
 import dev.osimg.oci.ImageReference;
@@ -33,13 +32,15 @@ import picocli.CommandLine.Spec;
 /** {@code osimg build}: payload files and product info into an OCI layout. */
 @Command(name = "build", sortOptions = false,
         description = {
-            "Build an OS image from payload files into an OCI image layout directory.",
+            "Build an OS image from payload files.",
             "",
-            "Payloads are stored in the order given. The OS uses kernel.efi (a UEFI executable) and",
-            "system (the root filesystem image). An uncompressed build of the same payloads and product",
-            "info gives the same manifest digest as the reference writer."
+            "Payloads are stored in the order given. An OS image has kernel.efi (a UEFI executable, checked) "
+                    + "and system (the root filesystem image). An uncompressed build with --no-seekable gives the "
+                    + "same manifest digest as Metropolis' own image builder for the same payloads and product info.",
+            "",
+            "Prints the manifest digest."
         })
-final class BuildCommand implements Callable<Integer> {
+final class BuildCommand implements Callable<Integer>, WritesOnly {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -63,22 +64,22 @@ final class BuildCommand implements Callable<Integer> {
                     + "build_tree_dirty, components); the flags below override its fields.")
     Path productInfoFile;
 
-    @Option(names = "--id", description = "Product id.")
+    @Option(names = "--id", paramLabel = "ID", description = "Product id.")
     String id;
 
-    @Option(names = "--name", description = "Product name.")
+    @Option(names = "--name", paramLabel = "NAME", description = "Product name.")
     String name;
 
-    @Option(names = "--version", description = "Product version.")
+    @Option(names = "--version", paramLabel = "VERSION", description = "Product version.")
     String version;
 
-    @Option(names = "--variant", description = "Architecture then -flags, e.g. x86_64 or x86_64-debug.")
+    @Option(names = "--variant", paramLabel = "VARIANT", description = "Architecture then -flags, e.g. x86_64 or x86_64-debug.")
     String variant;
 
-    @Option(names = "--commit-hash", description = "Source commit the OS was built from.")
+    @Option(names = "--commit-hash", paramLabel = "HASH", description = "Source commit the OS was built from.")
     String commitHash;
 
-    @Option(names = "--commit-date", description = "Date of that commit.")
+    @Option(names = "--commit-date", paramLabel = "DATE", description = "Date of that commit.")
     String commitDate;
 
     @Option(names = "--build-tree-dirty", negatable = true, description = "Whether the source tree had uncommitted changes.")
@@ -94,7 +95,7 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--seekable", negatable = true,
             description = "With zstd (the default): one frame per 1 MiB hash chunk plus a seek table, so that delta updates "
                     + "fetch single chunks; still one zstd stream for any decoder. --no-seekable writes one frame per payload, "
-                    + "byte for byte what the reference writer produces.")
+                    + "byte for byte what Metropolis' own image builder writes.")
     Boolean seekable;
 
     @Option(names = "--link", paramLabel = "copy|hardlink|symlink", defaultValue = "copy",
@@ -102,14 +103,14 @@ final class BuildCommand implements Callable<Integer> {
                     + "or link them (default: ${DEFAULT-VALUE}).")
     String link;
 
-    @Option(names = "--tag", description = "Tag the manifest in the layout's index.")
+    @Option(names = "--tag", paramLabel = "TAG", description = "Tag the manifest in the layout's index.")
     String tag;
 
-    @Option(names = "--json", description = "Print the result as JSON.")
-    boolean json;
+    @CommandLine.Mixin
+    OutputOptions output;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress bars.")
-    boolean quiet;
+    @Option(names = "--digestfile", paramLabel = "FILE", description = "Also write the manifest digest to FILE.")
+    Path digestFile;
 
     @Override
     public Integer call() throws IOException {
@@ -118,7 +119,7 @@ final class BuildCommand implements Callable<Integer> {
                 .compression(compression())
                 .linkMode(parseLink(link))
                 .tag(tag)
-                .progress(ConsoleProgress.forTerminal(quiet || json));
+                .progress(ConsoleProgress.forTerminal(output.silent()));
         for (String p : payloads) {
             int eq = p.indexOf('=');
             if (eq <= 0 || eq == p.length() - 1) {
@@ -147,7 +148,7 @@ final class BuildCommand implements Callable<Integer> {
             BuildResult result = builder.build(work.resolve("layout"));
             OciImage image = ImageSources.open(new ImageReference.Layout(result.layout(), result.tag()), client);
             try (ImageSink sink = Images.sink(pushTo, client, image, null)) {
-                new ImageCopy(registry.jobs, ConsoleProgress.forTransfer(quiet || json)).copy(image, sink);
+                new ImageCopy(registry.jobs, ConsoleProgress.forTransfer(output.silent())).copy(image, sink);
             }
             report(result, System.nanoTime() - start, pushTo.toString());
         } finally {
@@ -178,14 +179,16 @@ final class BuildCommand implements Callable<Integer> {
         return ImageReference.parse(text) instanceof ImageReference.Registry r ? r : null;
     }
 
-    private void report(BuildResult result, long elapsedNanos, String pushedTo) {
+    private void report(BuildResult result, long elapsedNanos, String pushedTo) throws IOException {
         var out = spec.commandLine().getOut();
+        String digest = result.manifestDescriptor().digest().toString();
+        DigestFile.write(digestFile, digest);
         long totalSize = result.config().payloads().stream().mapToLong(PayloadInfo::size).sum();
-        if (json) {
+        if (output.json) {
             Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("layout", result.layout().toString());
-            doc.put("tag", result.tag());
-            doc.put("manifest_digest", result.manifestDescriptor().digest().toString());
+            doc.put("image", pushedTo != null ? pushedTo : result.layout().toString());
+            doc.put("tags", result.tag() == null ? List.of() : List.of(result.tag()));
+            doc.put("digest", digest);
             doc.put("manifest_size", result.manifestDescriptor().size());
             doc.put("config_digest", result.manifest().config().digest().toString());
             List<Map<String, Object>> list = new ArrayList<>();
@@ -201,12 +204,13 @@ final class BuildCommand implements Callable<Integer> {
                 list.add(p);
             }
             doc.put("payloads", list);
-            if (pushedTo != null) {
-                doc.remove("layout");
-                doc.put("pushed_to", pushedTo);
-            }
             doc.put("seconds", elapsedNanos / 1e9);
             JsonOutput.print(out, doc);
+            return;
+        }
+        if (output.quiet) {
+            out.println(digest);
+            out.flush();
             return;
         }
         if (pushedTo != null) {
@@ -229,10 +233,9 @@ final class BuildCommand implements Callable<Integer> {
         ProductInfo base = ProductInfo.EMPTY;
         if (productInfoFile != null) {
             try {
-                base = GoCompatibleJson.mapper().readValue(Files.readAllBytes(productInfoFile), ProductInfo.class);
-            } catch (JsonProcessingException e) {
-                throw new IllegalArgumentException("--product-info " + productInfoFile + " is not a valid product info JSON object: "
-                        + dev.osimg.json.JsonProblem.describe(e));
+                base = ProductInfo.read(productInfoFile);
+            } catch (OsImageFormatException e) {
+                throw new IllegalArgumentException("--product-info " + e.getMessage(), e);
             }
         }
         List<Component> comps = base.components();

@@ -12,8 +12,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code osimg commit}: keeps a slot: makes it active and clears the one-shot next slot. */
 @Command(name = "commit", sortOptions = false,
-        description = {"Mark a slot active and clear the one-shot next slot: on the running system the running slot,",
-            "on an offline disk (--disk, --device) the slot given with --slot."})
+        description = {"Keep the slot that booted: mark it active.",
+            "",
+            "Marks a slot active and clears the one-shot next slot: on the running system the running slot, on an "
+                    + "offline disk (--disk, --device) the slot given with --slot."})
 final class CommitCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;

@@ -16,12 +16,30 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         Main root = cmd.getCommandSpec().root().userObject() instanceof Main m ? m : null;
-        cmd.getErr().println("osimg: error: " + describe(e));
+        String message = describe(e);
+        int code = exitCode(e);
+        cmd.getErr().println(PREFIX + message);
         if (root != null && root.debug) {
             e.printStackTrace(cmd.getErr());
         }
         cmd.getErr().flush();
-        return exitCode(e);
+        if (wantsJson(parsed)) {
+            JsonOutput.printError(cmd.getOut(), message, code);
+        }
+        return code;
+    }
+
+    /** The one prefix of every error line osimg prints. */
+    static final String PREFIX = "osimg: error: ";
+
+    /** Whether the command line that failed asked for JSON: then the failure is a JSON document too. */
+    static boolean wantsJson(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--json")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static int exitCode(Throwable e) {

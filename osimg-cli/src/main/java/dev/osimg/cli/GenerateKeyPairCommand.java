@@ -13,10 +13,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code osimg generate-key-pair}: a new ECDSA P-256 signing key pair, as cosign makes them. */
 @Command(name = "generate-key-pair", sortOptions = false,
-        description = {"Generate an ECDSA P-256 key pair for signing images: PREFIX.key (PKCS#8 PEM, encrypted with the password;",
-            "owner-only permissions) and PREFIX.pub (PKIX PEM, for 'osimg verify --key' and cosign).",
-            "The password comes from OSIMG_PASSWORD, else it is asked on the terminal; empty means an unencrypted key.",
-            "Existing files are never overwritten."})
+        description = {"Generate a key pair for signing images.",
+            "",
+            "Writes an ECDSA P-256 key pair: PREFIX.key (PKCS#8 PEM, encrypted with the password; owner-only "
+                    + "permissions) and PREFIX.pub (PKIX PEM, for 'osimg verify --key' and cosign). The password comes "
+                    + "from OSIMG_PASSWORD, else it is asked on the terminal; empty means an unencrypted key. Existing "
+                    + "files are never overwritten."})
 final class GenerateKeyPairCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,6 +1,12 @@
 package dev.osimg.cli;
 
+import dev.osimg.digest.Digest;
+import dev.osimg.oci.ImageReference;
+import dev.osimg.oci.MediaTypes;
+import dev.osimg.oci.OciLayout;
 import dev.osimg.osimage.OsImage;
+import dev.osimg.transfer.ImageSources;
+import java.nio.charset.StandardCharsets;
 import dev.osimg.transfer.DeltaPlan;
 import dev.osimg.transfer.DeltaPlanner;
 import dev.osimg.registry.RegistryClient;
@@ -15,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,8 +29,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code osimg inspect}: what an OS image holds, read from its manifest and config only. */
 @Command(name = "inspect", sortOptions = false,
-        description = {"Show an OS image's product info, payloads and digests; with --diff OLD, what an update from OLD costs.",
-            "Reads the manifest and config (both digest-checked); payload content is not read: use verify for that."})
+        description = {"Show an OS image's product info, payloads and digests.",
+            "",
+            "Reads the manifest and the config (both checked against their digests); payload content is not "
+                    + "read: use verify for that. --raw and --config print the manifest or the config exactly as stored; "
+                    + "--diff OLD shows what an update from OLD would fetch."})
 final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -37,12 +47,24 @@ final class InspectCommand implements Callable<Integer> {
     @Parameters(paramLabel = "IMAGE", description = "oci:DIR[:TAG], a layout directory, or HOST[:PORT]/REPO[:TAG][@sha256:HEX].")
     String image;
 
-    @Option(names = "--json", description = "Print the result as JSON.")
-    boolean json;
+    @CommandLine.Mixin
+    OutputOptions output;
+
+    @ArgGroup(exclusive = true)
+    Raw raw;
+
+    /** Which stored document to print as it is, instead of the summary. */
+    static final class Raw {
+        @Option(names = "--raw", description = "Print the manifest exactly as stored.")
+        boolean manifest;
+
+        @Option(names = "--config", description = "Print the config exactly as stored.")
+        boolean config;
+    }
 
     @Option(names = "--diff", paramLabel = "OLD",
-            description = {"Show what an update from OLD to IMAGE would fetch: chunks whose hash OLD's config lists count as",
-                "local. Reads manifests, configs and seek tables (one Range each), no payload content."})
+            description = "Show what an update from OLD to IMAGE would fetch: chunks whose hash OLD's config lists count as "
+                    + "local. Reads manifests, configs and seek tables (one Range each), no payload content.")
     String diff;
 
     @Override
@@ -53,17 +75,24 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private Integer run(RegistryClient client) throws IOException {
-        OsImage os = ImageArgument.open(image, client);
+        ImageReference reference = ImageReference.parse(image);
+        OsImage os = OsImage.read(ImageSources.open(reference, client));
         PrintWriter out = spec.commandLine().getOut();
+        if (raw != null) {
+            byte[] bytes = raw.manifest ? os.image().manifestBytes() : os.configBytes();
+            out.print(new String(bytes, StandardCharsets.UTF_8));
+            out.flush();
+            return ExitCodes.OK;
+        }
         if (diff != null) {
             OsImage old = ImageArgument.open(diff, client);
             DeltaPlan plan = DeltaPlanner.estimate(os, old);
-            if (json) {
+            if (output.json) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("old", old.image().location());
-                doc.put("old_manifest_digest", old.image().manifestDigest().toString());
+                doc.put("old_digest", old.image().manifestDigest().toString());
                 doc.put("new", os.image().location());
-                doc.put("new_manifest_digest", os.image().manifestDigest().toString());
+                doc.put("new_digest", os.image().manifestDigest().toString());
                 doc.put("plan", DeltaReport.toJson(plan));
                 JsonOutput.print(out, doc);
             } else {
@@ -73,13 +102,26 @@ final class InspectCommand implements Callable<Integer> {
             }
             return ExitCodes.OK;
         }
-        if (json) {
-            JsonOutput.print(out, toJson(os));
+        List<String> tags = tags(reference, os);
+        if (output.json) {
+            JsonOutput.print(out, toJson(os, tags));
+            return ExitCodes.OK;
+        }
+        if (output.quiet) {
+            out.println(os.image().manifestDigest());
+            out.flush();
             return ExitCodes.OK;
         }
         ProductInfo p = os.productInfo();
         out.printf("Image:     %s%n", os.image().location());
         out.printf("Manifest:  %s%n", os.image().manifestDigest());
+        if (!tags.isEmpty()) {
+            out.printf("Tags:      %s%n", String.join(", ", tags));
+        }
+        String created = created(os);
+        if (created != null) {
+            out.printf("Created:   %s%n", created);
+        }
         out.printf("Config:    %s%n", os.configDigest());
         out.printf("Product:   %s%n", describeProduct(p));
         if (!p.commitHash().isEmpty() || !p.commitDate().isEmpty() || p.buildTreeDirty()) {
@@ -118,12 +160,39 @@ final class InspectCommand implements Callable<Integer> {
         return parts.isEmpty() ? "(no product info)" : String.join(" ", parts);
     }
 
-    static Map<String, Object> toJson(OsImage os) {
+    /** The tags naming this manifest: every tag of it in a layout's index, or the tag a registry reference gave. */
+    private static List<String> tags(ImageReference reference, OsImage os) throws IOException {
+        if (reference instanceof ImageReference.Layout layout) {
+            Digest digest = os.image().manifestDigest();
+            return OciLayout.open(layout.dir()).index().manifests().stream()
+                    .filter(d -> d.digest().equals(digest))
+                    .map(d -> d.annotation(MediaTypes.REF_NAME_ANNOTATION))
+                    .filter(t -> t != null)
+                    .sorted()
+                    .toList();
+        }
+        ImageReference.Registry registry = (ImageReference.Registry) reference;
+        return registry.tag() == null ? List.of() : List.of(registry.tag());
+    }
+
+    /** When the image was made: the manifest's org.opencontainers.image.created annotation, if it has one. */
+    private static String created(OsImage os) {
+        return os.image().manifest().annotations().get("org.opencontainers.image.created");
+    }
+
+    static Map<String, Object> toJson(OsImage os, List<String> tags) {
         Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("location", os.image().location());
-        doc.put("manifest_digest", os.image().manifestDigest().toString());
+        doc.put("image", os.image().location());
+        doc.put("digest", os.image().manifestDigest().toString());
+        doc.put("tags", tags);
+        doc.put("media_type", os.image().manifest().mediaType());
+        doc.put("artifact_type", os.image().manifest().artifactType());
+        doc.put("created", created(os));
         doc.put("config_digest", os.configDigest().toString());
+        doc.put("format_version", os.config().formatVersion());
         doc.put("product_info", os.productInfo());
+        doc.put("components", os.productInfo().components());
+        doc.put("annotations", os.image().manifest().annotations());
         List<Map<String, Object>> payloads = new ArrayList<>();
         for (Payload payload : os.payloads()) {
             Map<String, Object> p = new LinkedHashMap<>();

@@ -31,9 +31,13 @@ import picocli.CommandLine.Spec;
 
 /** {@code osimg install}: writes an OS image as a bootable GPT disk to an image file or a block device. */
 @Command(name = "install", sortOptions = false,
-        description = {"Install an OS image onto a disk: a GPT with an ESP (FAT32, the loader and kernel.efi),",
-            "system slots A (the system payload) and B, and an optional data partition.",
-            "Everything is checked before the first write; the partition table is written last."})
+        description = {"Install an OS image onto a disk image file or a device.",
+            "",
+            "Writes a GPT with an ESP (FAT32 holding the loader and kernel.efi), system slots A (the system "
+                    + "payload) and B, and an optional data partition. Everything is checked before the first write, "
+                    + "and the partition table is written last, so an interrupted install never looks bootable.",
+            "",
+            "Prints where the image was installed."})
 final class InstallCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -119,11 +123,8 @@ final class InstallCommand implements Callable<Integer> {
             defaultValue = "/sys/firmware/efi/efivars")
     Path efivarfs;
 
-    @Option(names = "--json", description = "Print the result as JSON.")
-    boolean json;
-
-    @Option(names = {"-q", "--quiet"}, description = "No progress.")
-    boolean quiet;
+    @CommandLine.Mixin
+    OutputOptions output;
 
     @CommandLine.Mixin
     RegistryOptionsMixin registry;
@@ -155,7 +156,7 @@ final class InstallCommand implements Callable<Integer> {
         long opened = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Progress progress = new PhaseLog(ConsoleProgress.forTerminal(quiet || json), quiet || json ? null : err);
+        Progress progress = new PhaseLog(ConsoleProgress.forTerminal(output.silent()), output.silent() ? null : err);
         InstallPlan plan = target.disk != null
                 ? DiskInstaller.toImageFile(os, options, target.disk, diskSize, force, progress)
                 : DiskInstaller.toDevice(os, options, target.device, force, progress);
@@ -165,13 +166,16 @@ final class InstallCommand implements Callable<Integer> {
         }
         long nanos = System.nanoTime() - start;
         String where = (target.disk != null ? target.disk : target.device).toString();
-        if (json) {
+        if (output.json) {
             Map<String, Object> doc = result(plan, where, bootEntry);
             doc.put("signature", signature.describe());
             doc.put("open_seconds", (opened - start) / 1e9);
             doc.put("install_seconds", (System.nanoTime() - opened) / 1e9);
             doc.put("seconds", nanos / 1e9);
             JsonOutput.print(out, doc);
+        } else if (output.quiet) {
+            out.println(where);
+            out.flush();
         } else {
             if (plan.directBoot()) {
                 out.println("Direct boot: kernel.efi is the firmware's boot program (no A/B switching).");
@@ -243,7 +247,7 @@ final class InstallCommand implements Callable<Integer> {
     private static Map<String, Object> result(InstallPlan plan, String where, Integer bootEntry) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("image", plan.image().image().location());
-        doc.put("manifest_digest", plan.image().image().manifestDigest().toString());
+        doc.put("digest", plan.image().image().manifestDigest().toString());
         doc.put("target", where);
         doc.put("size", plan.diskSize());
         doc.put("block_size", plan.blockSize());

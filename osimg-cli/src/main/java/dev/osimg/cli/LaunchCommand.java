@@ -35,10 +35,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code osimg launch}: boots an OS image in QEMU with UEFI firmware, the disk built from the image at launch time. */
 @Command(name = "launch", sortOptions = false,
-        description = {"Boot an OS image in QEMU/OVMF: each VM's disk is built from the image at launch time (a reflink of",
-            "uncompressed payloads where the filesystem can), the serial console goes to stdout.",
-            "With --nodes N, N VMs share one private network and their console lines are prefixed 'NN| '.",
-            "No VM outlives the command: Ctrl-C, SIGTERM, --expect and --timeout stop them all."})
+        description = {"Boot an OS image in QEMU with UEFI firmware (OVMF).",
+            "",
+            "Each VM's disk is built from the image at launch time (a reflink of uncompressed payloads where the "
+                    + "filesystem can); the serial console goes to stdout. With --nodes N, N VMs share one private "
+                    + "network and their console lines are prefixed 'NN| '. No VM outlives the command: Ctrl-C, SIGTERM, "
+                    + "--expect and --timeout stop them all."})
 final class LaunchCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -249,7 +251,7 @@ final class LaunchCommand implements Callable<Integer> {
     private Map<String, Object> document(OsImage os, LaunchResult result) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("image", os.image().location());
-        doc.put("manifest_digest", os.image().manifestDigest().toString());
+        doc.put("digest", os.image().manifestDigest().toString());
         doc.put("outcome", result.outcome().name().toLowerCase(Locale.ROOT));
         doc.put("succeeded", result.succeeded());
         doc.put("accelerator", result.accelerator().qemuName());

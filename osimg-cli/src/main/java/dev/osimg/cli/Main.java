@@ -9,18 +9,21 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {
-            "Pack bootable OS images (a UEFI kernel and a root filesystem) as OCI artifacts,",
-            "move them through OCI registries and turn them into bootable disks.",
+            "Ship operating systems the way containers are shipped.",
             "",
-            "IMAGE arguments take an OCI layout directory (oci:DIR[:TAG] or a plain path) or a registry",
-            "reference (HOST[:PORT]/REPO[:TAG][@sha256:HEX], optionally docker://). Registries on localhost,",
-            "127.0.0.0/8 and ::1 are reached over plain HTTP, others over HTTPS unless --plain-http."
+            "osimg packs a bootable OS (a UEFI kernel and a root filesystem image) into an OCI artifact, "
+                    + "moves it through OCI registries and turns it into a bootable disk.",
+            "",
+            "IMAGE arguments take an OCI layout directory (oci:DIR[:TAG] or a plain path) or a registry "
+                    + "reference (HOST[:PORT]/REPO[:TAG][@sha256:HEX], docker:// in front is allowed). Registries on localhost, "
+                    + "127.0.0.0/8 and ::1 are reached over plain HTTP, others over HTTPS unless --plain-http."
         },
         subcommands = {BuildCommand.class, InspectCommand.class, VerifyCommand.class, InstallCommand.class, LaunchCommand.class,
             UpdateCommand.class, CommitCommand.class, RollbackCommand.class, StatusCommand.class,
             CopyCommand.class, PushCommand.class, PullCommand.class, ServeCommand.class, VersionCommand.class,
             GenerateKeyPairCommand.class, SignCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 success, 1 failure, 2 usage error, 3 invalid image, 4 verification failed."})
+        footer = {"", "Exit codes: 0 success, 1 failure, 2 usage error, 3 invalid image, 4 verification failed.",
+            "Run 'osimg COMMAND --help' for a command's options, 'man osimg-COMMAND' where osimg is installed."})
 public final class Main {
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
             description = "On failure, print the full stack trace.")
@@ -33,9 +36,21 @@ public final class Main {
 
     /** Runs the CLI and returns the exit code, without exiting (for tests). */
     public static int run(String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = commandLine();
         cli.setExecutionExceptionHandler(new ErrorReporter());
         cli.setParameterExceptionHandler(new UsageErrorReporter());
         return cli.execute(args);
+    }
+
+    /** The command tree, set up as users see it (also for completion and man pages). */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setUsageHelpAutoWidth(true);
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            if (sub.getCommand() instanceof WritesOnly) {
+                sub.getCommandSpec().remove(sub.getCommandSpec().findOption("--mirror"));
+            }
+        }
+        return cli;
     }
 }

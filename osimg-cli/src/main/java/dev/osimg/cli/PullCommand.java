@@ -14,51 +14,35 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
-/** {@code osimg pull}: Pull an image from a registry into a layout directory, verified before it appears (osimg copy REF DIR). */
+/** {@code osimg pull}: an image from a registry into a layout directory. */
 @Command(name = "pull", sortOptions = false,
-        description = {"Pull an image from a registry into a layout directory, verified before it appears (osimg copy REF DIR).",
-            "Blobs move --jobs at a time and are verified against their digests; an OS image pulled into a layout",
-            "is also verified chunk by chunk. A failed or interrupted transfer leaves nothing that looks complete.",
+        description = {"Pull an image from a registry into a layout directory.",
+            "",
+            "Downloads the manifest and the blobs the layout does not have yet, checks every blob against "
+                    + "its digest and an OS image's payloads chunk by chunk, and only then makes the image appear: "
+                    + "a new directory is created by a rename when complete, an existing layout gains the image and "
+                    + "its tag. The same as osimg copy REFERENCE DIR.",
+            "",
             "Prints the manifest digest."})
-final class PullCommand implements Callable<Integer> {
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
-
-    @Parameters(index = "0", paramLabel = "REF", description = "HOST[:PORT]/REPO[:TAG][@sha256:HEX].")
+final class PullCommand extends TransferCommand {
+    @Parameters(index = "0", paramLabel = "REFERENCE", description = "HOST[:PORT]/REPO[:TAG][@sha256:HEX] to pull.")
     String source;
 
-    @Parameters(index = "1", paramLabel = "DIR", description = "Layout directory: new (created by rename when complete), empty, or an existing layout.")
+    @Parameters(index = "1", paramLabel = "DIR", description = "The layout directory: new, empty, or an existing layout.")
     String destination;
-
-    @CommandLine.Mixin
-    RegistryOptionsMixin registry;
 
     @CommandLine.Mixin
     SignatureOptionsMixin signatures;
 
-    @Option(names = "--skip-signatures", description = "Leave the image's signatures behind (by default they are copied along).")
-    boolean skipSignatures;
-
-    @Option(names = "--json", description = "Print the result as JSON.")
-    boolean json;
-
-    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
-    boolean quiet;
-
     @Option(names = "--reuse", paramLabel = "OLD_LAYOUT",
-            description = {"Delta pull: take every chunk (or seekable zstd frame) that this layout already holds, read and",
-                "hashed here, and fetch only the others with HTTP Range. Each assembled blob is checked against its",
-                "digest before it appears. Repeatable."})
+            description = "Delta pull: take every chunk (or seekable zstd frame) that this layout already holds, read and "
+                    + "hashed here, and fetch only the others with HTTP Range. Each assembled blob is checked against its "
+                    + "digest before it appears. Repeatable.")
     List<Path> reuse;
 
     @Override
@@ -66,9 +50,22 @@ final class PullCommand implements Callable<Integer> {
         if (reuse != null && !reuse.isEmpty()) {
             return deltaPull();
         }
-        // A plain path here is always a layout directory, even one that looks like HOST/REPO.
-        String layout = destination.startsWith("oci:") ? destination : "oci:" + destination;
-        return CopyRunner.run(spec.commandLine().getOut(), source, layout, registry, signatures, skipSignatures, json, quiet);
+        return super.call();
+    }
+
+    @Override
+    SignatureOptionsMixin signatureCheck() {
+        return signatures;
+    }
+
+    @Override
+    String source() {
+        return source;
+    }
+
+    @Override
+    String destination() {
+        return layout(destination);
     }
 
     private int deltaPull() throws IOException {
@@ -88,7 +85,7 @@ final class PullCommand implements Callable<Integer> {
         DeltaListener listener = new DeltaListener() {
             @Override
             public void planned(DeltaPlan plan) {
-                if (!json) {
+                if (!output.json) {
                     out.printf("Plan for %s (local data: %s read and hashed):%n", from, Sizes.bytes(local.bytesRead()));
                     local.notes().forEach(note -> out.println("  note: " + note));
                     DeltaReport.print(out, plan);
@@ -106,7 +103,7 @@ final class PullCommand implements Callable<Integer> {
             DeltaPull.Result result = new DeltaPull(registry.jobs, listener).pull(client.open(registryRef), dir, registryRef.tag(), local);
             long nanos = System.nanoTime() - start;
             long fetched = result.plan().metadataBytes() + result.payloadBytesFetched();
-            if (json) {
+            if (output.json) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("source", from.toString());
                 doc.put("destination", "oci:" + dir);

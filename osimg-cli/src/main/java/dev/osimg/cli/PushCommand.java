@@ -1,48 +1,31 @@
 package dev.osimg.cli;
 
-import java.io.IOException;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
-/** {@code osimg push}: Push an OCI layout to a registry (osimg copy LAYOUT REF). */
+/** {@code osimg push}: a layout directory to a registry. */
 @Command(name = "push", sortOptions = false,
-        description = {"Push an OCI layout to a registry (osimg copy LAYOUT REF).",
-            "Blobs move --jobs at a time and are verified against their digests; an OS image pulled into a layout",
-            "is also verified chunk by chunk. A failed or interrupted transfer leaves nothing that looks complete.",
+        description = {"Push an image from a layout directory to a registry.",
+            "",
+            "Uploads the blobs the registry does not have yet, then the manifest, under the tag of "
+                    + "REFERENCE (without a tag, by digest only). Blobs are read from the layout and checked against "
+                    + "their digests on the way. The same as osimg copy LAYOUT REFERENCE.",
+            "",
             "Prints the manifest digest."})
-final class PushCommand implements Callable<Integer> {
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
-
-    @Parameters(index = "0", paramLabel = "LAYOUT", description = "oci:DIR[:TAG] or a layout directory.")
+final class PushCommand extends TransferCommand implements WritesOnly {
+    @Parameters(index = "0", paramLabel = "LAYOUT", description = "The layout directory (oci:DIR[:TAG] or a path).")
     String source;
 
-    @Parameters(index = "1", paramLabel = "REF", description = "HOST[:PORT]/REPO[:TAG]; without a tag, the manifest is pushed by digest.")
+    @Parameters(index = "1", paramLabel = "REFERENCE", description = "HOST[:PORT]/REPO[:TAG] to push to.")
     String destination;
 
-    @CommandLine.Mixin
-    RegistryOptionsMixin registry;
-
-    @Option(names = "--skip-signatures", description = "Leave the image's signatures behind (by default they are copied along).")
-    boolean skipSignatures;
-
-    @Option(names = "--json", description = "Print the result as JSON.")
-    boolean json;
-
-    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
-    boolean quiet;
+    @Override
+    String source() {
+        return layout(source);
+    }
 
     @Override
-    public Integer call() throws IOException {
-        // A plain path here is always a layout directory, even one that looks like HOST/REPO.
-        String layout = source.startsWith("oci:") ? source : "oci:" + source;
-        return CopyRunner.run(spec.commandLine().getOut(), layout, destination, registry, null, skipSignatures, json, quiet);
+    String destination() {
+        return destination;
     }
 }

@@ -11,8 +11,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code osimg rollback}: makes the other slot active, or boots it once. */
 @Command(name = "rollback", sortOptions = false,
-        description = {"Make the other slot active (the one not running, or offline the one not active); refused when it",
-            "holds no image. --once boots it once and leaves the active slot as it is."})
+        description = {"Make the other slot active again.",
+            "",
+            "Makes the other slot active (the one not running, or offline the one not active); refused when it holds "
+                    + "no image. --once boots it once and leaves the active slot as it is."})
 final class RollbackCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;

@@ -2,6 +2,7 @@ package dev.osimg.cli;
 
 import dev.osimg.serve.RegistryServer;
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -16,8 +17,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code osimg serve}: a read-only registry over layout directories. */
 @Command(name = "serve", sortOptions = false,
-        description = {"Serve layout directories as a read-only OCI registry (distribution API v2: manifests by tag",
-            "and digest, blobs with Range and HEAD), for osimg, skopeo and other OCI clients. Runs until stopped."})
+        description = {"Serve layout directories as a read-only OCI registry.",
+            "",
+            "Answers the distribution API v2 (manifests by tag and digest, blobs with Range and HEAD) for osimg, "
+                    + "skopeo and other OCI clients, until stopped."})
 final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -54,7 +57,12 @@ final class ServeCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--addr port must be a number, got \"" + addr.substring(colon + 1) + "\"");
         }
-        RegistryServer server = RegistryServer.start(new InetSocketAddress(host, port), repositories);
+        RegistryServer server;
+        try {
+            server = RegistryServer.start(new InetSocketAddress(host, port), repositories);
+        } catch (BindException e) {
+            throw new BindException("--addr " + addr + ": the address is already in use (or not one of this machine's)");
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

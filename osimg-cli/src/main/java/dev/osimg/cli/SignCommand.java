@@ -27,9 +27,13 @@ import picocli.CommandLine.Spec;
 
 /** {@code osimg sign}: signs an image's manifest digest as cosign does, appending to its signatures. */
 @Command(name = "sign", sortOptions = false,
-        description = {"Sign an image with a private key: a cosign simple-signing payload naming the manifest digest, signed",
-            "with ECDSA P-256, added to the image's signature manifest (tag sha256-<hex>.sig in the same registry",
-            "repository or layout directory). Signatures already there are kept. Prints the signed digest."})
+        description = {"Sign an image with a private key.",
+            "",
+            "Writes a cosign simple-signing payload naming the manifest digest, signed with ECDSA P-256, into the "
+                    + "image's signature manifest (tag sha256-HEX.sig in the same registry repository or layout "
+                    + "directory). Signatures already there are kept.",
+            "",
+            "Prints the signed digest."})
 final class SignCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -75,7 +79,7 @@ final class SignCommand implements Callable<Integer> {
             if (json) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("image", target.location());
-                doc.put("manifest_digest", target.manifestDigest().toString());
+                doc.put("digest", target.manifestDigest().toString());
                 doc.put("signature_tag", tag);
                 doc.put("signatures", store.location());
                 doc.put("payload_digest", layer.descriptor().digest().toString());

@@ -22,8 +22,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code osimg status}: what an A/B disk holds and which slot boots next. */
 @Command(name = "status", sortOptions = false,
-        description = {"Show an A/B disk: the loader state (active and next slot), the running slot, the loader on the ESP,",
-            "and the image each slot holds. Without --disk or --device: the running system."})
+        description = {"Show the A/B state of a disk or the running system.",
+            "",
+            "Shows the loader state (active and next slot), the running slot, the loader on the ESP and the image "
+                    + "each slot holds. Without --disk or --device: the running system."})
 final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -102,7 +104,7 @@ final class StatusCommand implements Callable<Integer> {
     private static Map<String, Object> record(SlotRecord r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("image", r.image());
-        m.put("manifest_digest", r.manifestDigest());
+        m.put("digest", r.manifestDigest());
         m.put("product_name", r.productName());
         m.put("version", r.version());
         m.put("system_size", r.systemSize());

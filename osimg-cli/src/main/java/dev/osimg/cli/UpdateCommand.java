@@ -2,6 +2,9 @@ package dev.osimg.cli;
 
 import dev.osimg.ab.SlotUpdate;
 import dev.osimg.blob.Progress;
+import dev.osimg.registry.RegistryImage;
+import dev.osimg.transfer.DeltaListener;
+import dev.osimg.transfer.DeltaPlan;
 import dev.osimg.osimage.OsImage;
 import dev.osimg.registry.RegistryClient;
 import java.io.IOException;
@@ -17,9 +20,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code osimg update}: writes an image into the inactive slot of an A/B disk and boots it once (or for good). */
 @Command(name = "update", sortOptions = false,
-        description = {"Write an OS image into the slot that is neither running nor active, then tell the loader to boot it",
-            "once (osimg commit keeps it; a reboot without commit returns to the old slot). Each step is flushed",
-            "before the next, so an interruption at any point leaves the old slot booting.",
+        description = {"Write an OS image into the spare slot and boot it once.",
+            "",
+            "Writes the image into the slot that is neither running nor active, then tells the loader to boot it "
+                    + "once (osimg commit keeps it; a reboot without commit returns to the old slot). Each step is flushed "
+                    + "before the next, so an interruption at any point leaves the old slot booting.",
+            "",
             "Without --disk or --device: the running system (found through the A/B loader's EFI variables)."})
 final class UpdateCommand implements Callable<Integer> {
     @Spec
@@ -46,6 +52,12 @@ final class UpdateCommand implements Callable<Integer> {
     @CommandLine.Mixin
     RegistryOptionsMixin registry;
 
+    @Option(names = "--delta", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = {"From a registry (the default): read and hash both slots, take every chunk of the new system found",
+                "there, and fetch only the others with HTTP Range, each verified before it is written. --no-delta streams",
+                "the whole payload. Images in a layout directory are always streamed."})
+    boolean delta;
+
     @Override
     public Integer call() throws IOException {
         long start = System.nanoTime();
@@ -56,9 +68,17 @@ final class UpdateCommand implements Callable<Integer> {
             Progress progress = new PhaseLog(ConsoleProgress.forTerminal(quiet || json), quiet || json ? null : err);
             SlotUpdate update;
             String disk;
+            plan = null;
             try (AbTargetOptions.Opened opened = target.open(true)) {
                 disk = opened.disk().name();
                 update = SlotUpdate.plan(opened.disk(), os, opened.running(), commit);
+                if (delta && os.image() instanceof RegistryImage) {
+                    plan = update.planDelta(registry.jobs, fallbackLines(err));
+                    if (!json && !quiet) {
+                        err.printf("Delta plan for slot %s:%n", update.target());
+                        DeltaReport.print(err, plan);
+                    }
+                }
                 update.apply(progress);
             }
             print(os, update, disk, System.nanoTime() - start);
@@ -66,16 +86,32 @@ final class UpdateCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    private DeltaPlan plan;
+
+    /** One line on stderr when the registry will not serve a range and the payload is fetched whole. */
+    private static DeltaListener fallbackLines(PrintWriter err) {
+        return new DeltaListener() {
+            @Override
+            public void fallback(String payload, String reason) {
+                err.println("osimg: payload \"" + payload + "\": " + reason + "; fetching the whole blob instead");
+                err.flush();
+            }
+        };
+    }
+
     private void print(OsImage os, SlotUpdate update, String disk, long nanos) {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("image", os.image().location());
-            doc.put("manifest_digest", os.image().manifestDigest().toString());
+            doc.put("digest", os.image().manifestDigest().toString());
             doc.put("disk", disk);
             doc.put("slot", update.target().letter());
             doc.put("active", AbTargetOptions.json(update.after().activeSlot()));
             doc.put("next", AbTargetOptions.json(update.after().nextSlot()));
+            if (plan != null) {
+                doc.put("delta", DeltaReport.toJson(plan));
+            }
             doc.put("seconds", nanos / 1e9);
             JsonOutput.print(out, doc);
             return;

@@ -21,8 +21,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code osimg verify}: every chunk of every payload against the config. */
 @Command(name = "verify", sortOptions = false,
-        description = {"Verify an OS image: the manifest and config digests, and every chunk of every payload",
-            "(decompressed first when stored as zstd). Stops at the first failure, naming payload and chunk.",
+        description = {"Verify an OS image's digests and every payload chunk.",
+            "",
+            "Checks the manifest and config digests, then reads every payload (decompressed first when stored as "
+                    + "zstd) and checks each chunk against the hash in the config. Stops at the first failure, naming "
+                    + "the payload and the chunk (exit code 4).",
+            "",
             "With --key (or --policy), the image must also carry a signature by the key for exactly this manifest digest."})
 final class VerifyCommand implements Callable<Integer> {
     @Spec
@@ -44,11 +48,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--policy", paramLabel = "FILE", description = "Also check the signature as this trust policy file says.")
     Path policy;
 
-    @Option(names = "--json", description = "Print the result as JSON.")
-    boolean json;
-
-    @Option(names = {"-q", "--quiet"}, description = "No progress bars.")
-    boolean quiet;
+    @CommandLine.Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() throws IOException {
@@ -65,12 +66,12 @@ final class VerifyCommand implements Callable<Integer> {
         if ((keys != null && !keys.isEmpty()) || policy != null) {
             // The signature first: it is cheap, and a refused image is not worth reading.
             signature = SignatureCheck.run(ImageReference.parse(image), os.image(), client, keys, policy, false, null);
-            if (!json) {
+            if (!output.silent()) {
                 out.printf("signature %s%n", signature.describe());
                 out.flush();
             }
         }
-        Progress progress = ConsoleProgress.forTerminal(quiet || json);
+        Progress progress = ConsoleProgress.forTerminal(output.silent());
         List<Map<String, Object>> results = new ArrayList<>();
         long total = 0;
         for (Payload payload : os.payloads()) {
@@ -83,24 +84,24 @@ final class VerifyCommand implements Callable<Integer> {
             }
             long nanos = System.nanoTime() - payloadStart;
             total += payload.size();
-            if (json) {
+            if (output.json) {
                 Map<String, Object> r = new LinkedHashMap<>();
                 r.put("name", payload.name());
                 r.put("size", payload.size());
                 r.put("chunks", payload.info().chunkHashes().size());
                 r.put("seconds", nanos / 1e9);
                 results.add(r);
-            } else {
+            } else if (!output.quiet) {
                 out.printf("payload %-16s %7d chunks OK  %10s in %s (%s)%n", payload.name(), payload.info().chunkHashes().size(),
                         Sizes.bytes(payload.size()), Sizes.seconds(nanos), Sizes.rate(payload.size(), nanos));
                 out.flush();
             }
         }
         long elapsed = System.nanoTime() - start;
-        if (json) {
+        if (output.json) {
             Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("location", os.image().location());
-            doc.put("manifest_digest", os.image().manifestDigest().toString());
+            doc.put("image", os.image().location());
+            doc.put("digest", os.image().manifestDigest().toString());
             doc.put("verified", true);
             if (signature != null) {
                 doc.put("signature", signature.describe());
@@ -110,6 +111,9 @@ final class VerifyCommand implements Callable<Integer> {
             doc.put("seconds", elapsed / 1e9);
             doc.put("bytes_per_second", elapsed > 0 ? (long) (total / (elapsed / 1e9)) : 0);
             JsonOutput.print(out, doc);
+        } else if (output.quiet) {
+            out.println(os.image().manifestDigest());
+            out.flush();
         } else {
             out.printf("Verified %s (%s): %s in %s (%s)%n", os.image().location(), os.image().manifestDigest(),
                     Sizes.bytes(total), Sizes.seconds(elapsed), Sizes.rate(total, elapsed));

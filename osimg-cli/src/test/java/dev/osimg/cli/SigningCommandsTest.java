@@ -99,7 +99,7 @@ class SigningCommandsTest {
         Run build = osimg("build", "-q", "--json", "-o", host + "/" + repoAndTag, "--compression", "none",
                 "-p", "kernel.efi=" + src.resolve("kernel.efi"), "-p", "system=" + src.resolve("system"));
         assertThat(build.exitCode()).as(build.err()).isZero();
-        return Digest.parse(JSON.readTree(build.out()).path("manifest_digest").asText());
+        return Digest.parse(JSON.readTree(build.out()).path("digest").asText());
     }
 
     @Test
@@ -143,7 +143,7 @@ class SigningCommandsTest {
         assertThat(InstallCommandTest.tool("openssl", "dgst", "-sha256", "-verify", ciPub.toString(), "-signature", sig.toString(),
                 payloadFile.toString()).strip()).isEqualTo("Verified OK");
 
-        Run verify = osimg("verify", "-q", "--key", ciPub.toString(), host + "/os/a:v1");
+        Run verify = osimg("verify", "--key", ciPub.toString(), host + "/os/a:v1");
         assertThat(verify.exitCode()).as(verify.err()).isZero();
         assertThat(verify.out()).contains("signature signed by " + ciPub).contains("Verified " + host + "/os/a:v1");
     }
@@ -162,7 +162,7 @@ class SigningCommandsTest {
         InstallCommandTest.tool("openssl", "dgst", "-sha256", "-sign", key.toString(), "-out", sig.toString(), payloadFile.toString());
         pushSignatureManifest("os/by-hand", digest, payload.getBytes(StandardCharsets.UTF_8), Files.readAllBytes(sig));
 
-        Run verify = osimg("verify", "-q", "--key", pub.toString(), host + "/os/by-hand:v1");
+        Run verify = osimg("verify", "--key", pub.toString(), host + "/os/by-hand:v1");
         assertThat(verify.exitCode()).as(verify.err()).isZero();
         assertThat(verify.out()).contains("signature signed by " + pub);
         Run other = osimg("verify", "-q", "--key", plainPub.toString(), "--key", pub.toString(), host + "/os/by-hand:v1");
@@ -198,7 +198,7 @@ class SigningCommandsTest {
     @Test
     void layoutRefusalsExitFourWithOneLine() throws Exception {
         Path signed = dir.resolve("signed");
-        Run pull = osimg("pull", "-q", "--verify-key", ciPub.toString(), host + "/os/a:v1", signed.toString());
+        Run pull = osimg("pull", "--verify-key", ciPub.toString(), host + "/os/a:v1", signed.toString());
         assertThat(pull.exitCode()).as(pull.err()).isZero();
         assertThat(pull.out()).contains("Signature: signed by " + ciPub).contains("Signatures copied: 1");
         assertThat(osimg("verify", "-q", "--key", ciPub.toString(), signed.toString()).exitCode()).isZero();
@@ -299,7 +299,7 @@ class SigningCommandsTest {
 
     @Test
     void copyPushAndServeCarrySignaturesUnlessAskedToLeaveThemBehind() throws Exception {
-        assertThat(osimg("copy", "-q", host + "/os/a:v1", host + "/os/a-copy:v1").out()).contains("Signatures copied: 1");
+        assertThat(osimg("copy", host + "/os/a:v1", host + "/os/a-copy:v1").out()).contains("Signatures copied: 1");
         assertThat(osimg("verify", "-q", "--key", ciPub.toString(), host + "/os/a-copy:v1").exitCode()).isZero();
         assertThat(osimg("copy", "-q", "--skip-signatures", host + "/os/a:v1", host + "/os/a-bare:v1").exitCode()).isZero();
         assertRefused(osimg("verify", "-q", "--key", ciPub.toString(), host + "/os/a-bare:v1"), "is not signed");
@@ -308,7 +308,7 @@ class SigningCommandsTest {
         assertThat(osimg("pull", "-q", host + "/os/a:v1", layout.toString()).exitCode()).isZero();
         Run second = osimg("sign", "--key", plainKey.toString(), layout.toString());
         assertThat(second.exitCode()).as(second.err()).isZero();
-        assertThat(osimg("push", "-q", layout.toString(), host + "/os/a-pushed:v1").out()).contains("Signatures copied: 2");
+        assertThat(osimg("push", layout.toString(), host + "/os/a-pushed:v1").out()).contains("Signatures copied: 2");
         JsonNode sig = JSON.readTree(get("/v2/os/a-pushed/manifests/" + SignatureManifest.tag(digestA), "application/vnd.oci.image.manifest.v1+json"));
         assertThat(sig.path("layers")).hasSize(2);
         assertThat(osimg("verify", "-q", "--key", plainPub.toString(), host + "/os/a-pushed:v1").exitCode()).isZero();

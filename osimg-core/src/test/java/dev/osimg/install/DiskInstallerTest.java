@@ -6,37 +6,39 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.osimg.blob.Progress;
+import dev.osimg.digest.Digest;
 import dev.osimg.disk.DiskSpaceException;
 import dev.osimg.disk.Gpt;
 import dev.osimg.disk.GptException;
 import dev.osimg.disk.ImageFileDevice;
-import dev.osimg.digest.Digest;
 import dev.osimg.loader.AbLoader;
 import dev.osimg.oci.OciLayout;
 import dev.osimg.osimage.Compression;
 import dev.osimg.osimage.OsImage;
+import dev.osimg.osimage.OsImageBuilder;
 import dev.osimg.osimage.OsImageFormatException;
 import dev.osimg.osimage.PayloadVerificationException;
+import dev.osimg.osimage.ProductInfo;
 import dev.osimg.testing.Tools;
 import java.io.RandomAccessFile;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.ServerSocketChannel;
-import java.util.ArrayList;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -199,6 +201,27 @@ class DiskInstallerTest {
         assertThat(espFile(esp, "EFI/BOOT/BOOTx64.EFI")).isEqualTo(kernel);
         assertThat(espFile(esp, "EFI/metropolis/boot-a.efi")).isEqualTo(kernel);
         assertThat(Tools.ok("mdir", "-i", esp, "::EFI/metropolis")).contains("slot-a.json").doesNotContain("loader_state");
+    }
+
+    @Test
+    void aarch64ImagesNeedALoaderFileOrDirectBoot() throws Exception {
+        Path out = dir.resolve("arm");
+        new OsImageBuilder().productInfo(new ProductInfo("test", "Test OS", "1.0", "aarch64", "", "", false, List.of()))
+                .compression(new Compression.None())
+                .payload("kernel.efi", fixtures.resolve("kernel.efi")).payload("system", fixtures.resolve("system"))
+                .build(out);
+        OsImage arm = OsImage.read(OciLayout.open(out).image(null));
+        assertThat(AbLoader.forArchitecture("aarch64")).isEmpty();
+        assertThatThrownBy(() -> InstallPlan.compute(arm, TestImages.smallOptions(), -1, 512))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("osimg's A/B loader is built for x86_64 only, and this image is aarch64")
+                .hasMessageContaining("pass --loader FILE").hasMessageContaining("--direct-boot");
+        InstallPlan direct = InstallPlan.compute(arm, TestImages.smallOptions().withDirectBoot(true), -1, 512);
+        assertThat(direct.bootPath()).isEqualTo("EFI/BOOT/BOOTAA64.EFI");
+        InstallPlan given = InstallPlan.compute(arm, TestImages.smallOptions().withLoader(Optional.of(fixtures.resolve("loader.efi"))),
+                -1, 512);
+        assertThat(given.bootPath()).isEqualTo("EFI/BOOT/BOOTAA64.EFI");
+        assertThat(given.loader()).contains(fixtures.resolve("loader.efi").toString());
     }
 
     @Test

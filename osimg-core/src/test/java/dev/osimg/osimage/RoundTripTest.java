@@ -103,7 +103,7 @@ class RoundTripTest {
         assertThat(OsImage.read(layoutDir.image("v2")).payload("system").size()).isEqualTo(2);
         assertThat(OsImage.read(layoutDir.image("v1")).payloads()).hasSize(2);
         assertThatThrownBy(() -> layoutDir.image(null))
-                .hasMessageContaining("holds 2 manifests")
+                .hasMessageContaining("holds 2 image manifests")
                 .hasMessageContaining("\"v1\"");
         assertThatThrownBy(() -> layoutDir.image("v3"))
                 .hasMessageContaining("no manifest tagged \"v3\"");

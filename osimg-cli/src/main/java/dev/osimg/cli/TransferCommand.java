@@ -10,62 +10,99 @@ import dev.osimg.transfer.ImageCopy;
 import dev.osimg.transfer.Images;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** What copy, push and pull share: open both ends, copy, report the pushed or pulled digest. */
-final class CopyRunner {
-    private CopyRunner() {
+/** The one body of copy, push and pull: open both ends, copy, report the digest; subclasses name the ends. */
+abstract class TransferCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @CommandLine.Mixin
+    RegistryOptionsMixin registry;
+
+    @CommandLine.Mixin
+    OutputOptions output;
+
+    @Option(names = "--digestfile", paramLabel = "FILE", description = "Also write the manifest digest to FILE.")
+    Path digestFile;
+
+    @Option(names = "--skip-signatures", description = "Leave the image's signatures behind (by default they are copied along).")
+    boolean skipSignatures;
+
+    /** The image to read, as the user would write it on the copy command line. */
+    abstract String source();
+
+    /** Where to write it, likewise. */
+    abstract String destination();
+
+    /** The signature the source must carry before anything is written, or null to copy without checking. */
+    SignatureOptionsMixin signatureCheck() {
+        return null;
     }
 
-    /**
-     * Copies {@code source} to {@code destination}; {@code signatures} (may be null) checks the
-     * source's signature before anything is written; the source's signatures follow the image
-     * unless {@code skipSignatures}.
-     */
-    static int run(PrintWriter out, String source, String destination, RegistryOptionsMixin registry, SignatureOptionsMixin signatures,
-            boolean skipSignatures, boolean json, boolean quiet) throws IOException {
-        ImageReference from = ImageReference.parse(source);
-        ImageReference to = ImageReference.parse(destination);
+    @Override
+    public Integer call() throws IOException {
+        ImageReference from = ImageReference.parse(source());
+        ImageReference to = ImageReference.parse(destination());
         long start = System.nanoTime();
         try (RegistryClient client = registry.client()) {
             OciImage image = Images.open(from, client);
+            SignatureOptionsMixin signatures = signatureCheck();
             SignatureCheck.Outcome signature = signatures == null ? null : signatures.check(from, image, client);
             String sourceTag = from instanceof ImageReference.Registry r ? r.tag()
                     : from instanceof ImageReference.Layout l ? l.tag() : null;
             ImageCopy.Result result;
             try (ImageSink sink = Images.sink(to, client, image, sourceTag)) {
-                result = new ImageCopy(registry.jobs, ConsoleProgress.forTransfer(quiet || json)).copy(image, sink);
+                result = new ImageCopy(registry.jobs, ConsoleProgress.forTransfer(output.silent())).copy(image, sink);
             }
             int signaturesCopied = skipSignatures ? 0
                     : Signatures.copy(SignatureStores.of(from, client), SignatureStores.of(to, client), image.manifestDigest());
             long nanos = System.nanoTime() - start;
-            if (json) {
+            String digest = result.manifest().digest().toString();
+            DigestFile.write(digestFile, digest);
+            PrintWriter out = spec.commandLine().getOut();
+            if (output.json) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("source", image.location());
                 doc.put("destination", to.toString());
-                doc.put("digest", result.manifest().digest().toString());
+                doc.put("digest", digest);
                 doc.put("blobs", result.blobs().size());
-                doc.put("bytes", result.bytes());
+                doc.put("size", result.bytes());
                 doc.put("signatures_copied", signaturesCopied);
                 if (signature != null) {
                     doc.put("signature", signature.describe());
                 }
                 doc.put("seconds", nanos / 1e9);
                 JsonOutput.print(out, doc);
+            } else if (output.quiet) {
+                out.println(digest);
             } else {
                 out.printf("Copied %s -> %s: %d blobs, %s in %s (%s)%n", image.location(), to, result.blobs().size(),
                         Sizes.bytes(result.bytes()), Sizes.seconds(nanos), Sizes.rate(result.bytes(), nanos));
-                out.printf("Digest: %s%n", result.manifest().digest());
+                out.printf("Digest: %s%n", digest);
                 if (signature != null) {
                     out.printf("Signature: %s%n", signature.describe());
                 }
                 if (!skipSignatures) {
                     out.printf("Signatures copied: %d%n", signaturesCopied);
                 }
-                out.flush();
             }
+            out.flush();
             return ExitCodes.OK;
         }
+    }
+
+    /** A plain path is always a layout directory here, even one that looks like HOST/REPO. */
+    static String layout(String text) {
+        return text.startsWith("oci:") ? text : "oci:" + text;
     }
 }

@@ -1,0 +1,142 @@
+package dev.osimg.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.osimg.digest.Digest;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What users of CLIs expect: typo suggestions, one error prefix, -q for scripts, JSON with errors, inspect --raw. */
+class ConventionsTest {
+    private static final JsonMapper JSON = new JsonMapper();
+
+    @TempDir
+    Path dir;
+    Path system;
+
+    @BeforeEach
+    void payload() throws Exception {
+        byte[] bytes = new byte[(1 << 20) + 3];
+        new Random(3).nextBytes(bytes);
+        system = Files.write(dir.resolve("system.img"), bytes);
+    }
+
+    @Test
+    void mistypedCommandsAndOptionsGetASuggestion() {
+        CliRunner.Result command = CliRunner.inProcess("biuld");
+        assertThat(command.exitCode()).isEqualTo(2);
+        assertThat(command.err().lines().findFirst().orElseThrow())
+                .isEqualTo("osimg: error: unknown command 'biuld'; did you mean 'build'?");
+        CliRunner.Result option = CliRunner.inProcess("inspect", "--jsn", "x");
+        assertThat(option.exitCode()).isEqualTo(2);
+        assertThat(option.err()).startsWith("osimg: error: unknown option '--jsn'; did you mean '--json'?");
+    }
+
+    @Test
+    void anUnknownOptionIsReportedBeforeAMissingOne() {
+        CliRunner.Result r = CliRunner.inProcess("build", "--out", dir.resolve("x").toString(), "--payld", "system=" + system);
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).startsWith("osimg: error: unknown option '--payld'; did you mean '--payload'?")
+                .doesNotContain("Missing");
+    }
+
+    @Test
+    void everyErrorHasTheSamePrefix() {
+        for (String[] args : new String[][] {{"inspect", dir.resolve("nope").toString()}, {"build", "--payload", "system=x"},
+            {"verify"}, {"copy", "a"}}) {
+            CliRunner.Result r = CliRunner.inProcess(args);
+            assertThat(r.exitCode()).as(String.join(" ", args)).isNotZero();
+            assertThat(r.err()).as(String.join(" ", args)).startsWith("osimg: error: ");
+        }
+    }
+
+    @Test
+    void quietPrintsOnlyTheDigestAndDigestfileHoldsIt() throws Exception {
+        Path digestFile = dir.resolve("digest");
+        CliRunner.Result built = CliRunner.inProcess("build", "-q", "--out", dir.resolve("img").toString(), "--payload",
+                "system=" + system, "--tag", "v1", "--digestfile", digestFile.toString());
+        assertThat(built.exitCode()).as(built.err()).isZero();
+        assertThat(built.out()).matches("sha256:[0-9a-f]{64}\n");
+        String digest = built.out().strip();
+        assertThat(Files.readString(digestFile)).isEqualTo(digest);
+
+        CliRunner.Result copied = CliRunner.inProcess("copy", "-q", "oci:" + dir.resolve("img") + ":v1", "oci:" + dir.resolve("copy") + ":v2");
+        assertThat(copied.out()).isEqualTo(digest + "\n");
+        assertThat(CliRunner.inProcess("verify", "-q", dir.resolve("copy").toString()).out()).isEqualTo(digest + "\n");
+        assertThat(CliRunner.inProcess("inspect", "-q", dir.resolve("copy").toString()).out()).isEqualTo(digest + "\n");
+    }
+
+    @Test
+    void jsonHasASchemaVersionOneNamingAndAnErrorObject() throws Exception {
+        CliRunner.Result build = CliRunner.inProcess("build", "--json", "--out", dir.resolve("img").toString(),
+                "--payload", "system=" + system, "--tag", "v1", "--component", "kernel=6.1");
+        assertThat(build.exitCode()).as(build.err()).isZero();
+        JsonNode built = JSON.readTree(build.out());
+        assertThat(built.get("schema_version").asInt()).isEqualTo(1);
+        String digest = built.get("digest").asText();
+        assertThat(built.get("tags").get(0).asText()).isEqualTo("v1");
+        CliRunner.Result tagged = CliRunner.inProcess("copy", "oci:" + dir.resolve("img") + ":v1", "oci:" + dir.resolve("img") + ":v2");
+        assertThat(tagged.exitCode()).as(tagged.err()).isZero();
+
+        JsonNode inspected = JSON.readTree(CliRunner.inProcess("inspect", "--json", "oci:" + dir.resolve("img") + ":v1").out());
+        assertThat(inspected.get("schema_version").asInt()).isEqualTo(1);
+        assertThat(inspected.get("digest").asText()).isEqualTo(digest);
+        assertThat(inspected.get("image").asText()).contains(dir.resolve("img").toString());
+        assertThat(inspected.get("tags")).extracting(JsonNode::asText).containsExactly("v1", "v2");
+        assertThat(inspected.get("artifact_type").asText()).isEqualTo("application/vnd.monogon.os.image.v1");
+        assertThat(inspected.at("/components/0/id").asText()).isEqualTo("kernel");
+        assertThat(inspected.has("created")).isTrue();
+
+        JsonNode copied = JSON.readTree(CliRunner.inProcess("copy", "--json", "oci:" + dir.resolve("img") + ":v1", "oci:" + dir.resolve("c")).out());
+        assertThat(copied.get("digest").asText()).isEqualTo(digest);
+        assertThat(copied.has("source")).isTrue();
+        assertThat(copied.has("destination")).isTrue();
+
+        CliRunner.Result failed = CliRunner.inProcess("inspect", "--json", dir.resolve("nope").toString());
+        assertThat(failed.exitCode()).isEqualTo(1);
+        JsonNode error = JSON.readTree(failed.out());
+        assertThat(error.get("schema_version").asInt()).isEqualTo(1);
+        assertThat(error.at("/error/exit_code").asInt()).isEqualTo(1);
+        assertThat(error.at("/error/message").asText()).contains("nope");
+        CliRunner.Result usage = CliRunner.inProcess("inspect", "--json", "--bogus", "x");
+        assertThat(JSON.readTree(usage.out()).at("/error/exit_code").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void inspectRawAndConfigPrintTheStoredDocuments() throws Exception {
+        String digest = CliRunner.inProcess("build", "-q", "--out", dir.resolve("img").toString(), "--payload", "system=" + system)
+                .out().strip();
+        String manifest = CliRunner.inProcess("inspect", "--raw", dir.resolve("img").toString()).out();
+        assertThat(Digest.of(manifest.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString()).isEqualTo(digest);
+        String configDigest = JSON.readTree(manifest).at("/config/digest").asText();
+        String config = CliRunner.inProcess("inspect", "--config", dir.resolve("img").toString()).out();
+        assertThat(Digest.of(config.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString()).isEqualTo(configDigest);
+        assertThat(CliRunner.inProcess("inspect", "--raw", "--config", dir.resolve("img").toString()).exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void versionCommandMatchesVersionOption() {
+        assertThat(CliRunner.inProcess("version").out()).isEqualTo(CliRunner.inProcess("--version").out()).startsWith("osimg ");
+    }
+
+    @Test
+    void serveNamesTheAddressThatIsInUse() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String addr = "127.0.0.1:" + taken.getLocalPort();
+            assertThat(CliRunner.inProcess("build", "-q", "--out", dir.resolve("img").toString(), "--payload", "system=" + system)
+                    .exitCode()).isZero();
+            CliRunner.Result r = CliRunner.inProcess("serve", "--addr", addr, "--repo", "os=" + dir.resolve("img"));
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.err().strip()).isEqualTo("osimg: error: --addr " + addr
+                    + ": the address is already in use (or not one of this machine's)");
+        }
+    }
+}
