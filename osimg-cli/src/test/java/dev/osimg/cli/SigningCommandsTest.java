@@ -250,6 +250,27 @@ class SigningCommandsTest {
     }
 
     @Test
+    void updateAndLaunchRefuseAnUnsignedImageBeforeTouchingAnything() throws Exception {
+        Path disk = dir.resolve("ab.img");
+        Run install = osimg("install", host + "/os/a:v1", "--disk", disk.toString(), "--esp-size", "40", "--system-size", "8",
+                "--data-size", "0", "--verify-key", ciPub.toString());
+        assertThat(install.exitCode()).as(install.err()).isZero();
+        Digest before = Digest.of(Files.readAllBytes(disk));
+        var modified = Files.getLastModifiedTime(disk);
+        assertRefused(osimg("update", host + "/os/b:v1", "--disk", disk.toString(), "--verify-key", ciPub.toString()), "is not signed");
+        assertThat(Digest.of(Files.readAllBytes(disk))).as("every byte of the disk").isEqualTo(before);
+        assertThat(Files.getLastModifiedTime(disk)).isEqualTo(modified);
+
+        Run update = osimg("update", host + "/os/a:v1", "--disk", disk.toString(), "--verify-key", ciPub.toString());
+        assertThat(update.exitCode()).as(update.err()).isZero();
+        assertThat(update.out()).contains("Signature: signed by " + ciPub);
+
+        Path work = Files.createDirectories(dir.resolve("launch-work"));
+        assertRefused(osimg("launch", host + "/os/b:v1", "--verify-key", ciPub.toString(), "--work-dir", work.toString()), "is not signed");
+        assertThat(work).isEmptyDirectory();
+    }
+
+    @Test
     void aRefusedInstallLeavesTheBlockDeviceUntouched() throws Exception {
         Path backing = dir.resolve("device.bin");
         byte[] pattern = new byte[8 << 20];
