@@ -6,6 +6,7 @@ import dev.osimg.ab.StateFile;
 import dev.osimg.install.LoaderState;
 import dev.osimg.install.LoaderState.Slot;
 import dev.osimg.install.SlotRecord;
+import dev.osimg.loader.AbLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -95,6 +96,7 @@ final class StatusCommand implements Callable<Integer> {
         m.put("path", p.path());
         m.put("size", p.size());
         m.put("digest", p.digest());
+        m.put("osimg_loader", p.osimgLoader());
         m.put("direct_boot", p.directBoot());
         return m;
     }
@@ -114,7 +116,8 @@ final class StatusCommand implements Callable<Integer> {
     private static void print(PrintWriter out, AbStatus s, String espMount, String runningFrom) {
         LoaderState ls = s.state().state();
         out.printf("%s%s%n", s.disk(), espMount == null ? "" : " (ESP mounted at " + espMount + ")");
-        out.printf("  loader   %s%n", s.loader().map(p -> p.path() + " (" + Sizes.bytes(p.size()) + ", " + p.digest()
+        out.printf("  loader   %s%n", s.loader().map(p -> p.path() + " (" + (p.osimgLoader() ? AbLoader.NAME + ", " : "")
+                + Sizes.bytes(p.size()) + ", " + p.digest()
                 .substring(0, 19) + "…)" + (p.directBoot() ? " boots the kernel directly: no A/B switching" : ""))
                 .orElse("none on the ESP"));
         String file = switch (s.state().condition()) {

@@ -167,6 +167,18 @@ class AbLifecycleTest {
     }
 
     @Test
+    void statusRecognisesOsimgsOwnLoader() throws Exception {
+        Path disk = dir.resolve("own-loader.img");
+        DiskInstaller.toImageFile(v1, AbFixtures.options(dir.resolve("unused")).withLoader(Optional.empty()), disk, -1, false,
+                Progress.NONE);
+        assertThat(status(disk).loader()).hasValueSatisfying(l -> {
+            assertThat(l.osimgLoader()).isTrue();
+            assertThat(l.directBoot()).isFalse();
+        });
+        assertThat(status(AbFixtures.install(dir, v1, "stand-in.img")).loader().orElseThrow().osimgLoader()).isFalse();
+    }
+
+    @Test
     void refusesToUpdateADiskThatBootsItsKernelDirectly() throws Exception {
         Path disk = dir.resolve("direct.img");
         InstallOptions direct = AbFixtures.options(dir.resolve("unused")).withLoader(Optional.empty()).withDirectBoot(true);
