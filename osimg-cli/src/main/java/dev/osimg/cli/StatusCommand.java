@@ -77,6 +77,7 @@ final class StatusCommand implements Callable<Integer> {
             doc.put("running_from", runningFrom);
         }
         doc.put("boots_next", s.bootsNext().letter());
+        doc.put("profile", profile(s));
         List<Map<String, Object>> slots = new ArrayList<>();
         for (var e : s.slots().entrySet()) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -89,6 +90,12 @@ final class StatusCommand implements Callable<Integer> {
         }
         doc.put("slots", slots);
         return doc;
+    }
+
+    /** The install profile the slots' partition names belong to, or null for names of neither. */
+    private static String profile(AbStatus s) {
+        return s.slots().values().stream().map(i -> dev.osimg.install.Profile.ofSlotName(i.partition()))
+                .flatMap(java.util.Optional::stream).map(dev.osimg.install.Profile::key).findFirst().orElse(null);
     }
 
     private static Map<String, Object> loader(BootProgram p) {
@@ -130,6 +137,7 @@ final class StatusCommand implements Callable<Integer> {
         if (s.running().isPresent()) {
             out.printf("  running  %s (%s)%n", s.running().get(), runningFrom);
         }
+        out.printf("  profile  %s%n", profile(s) == null ? "unknown (custom partition names)" : profile(s));
         out.printf("  boots    %s next%s%n", s.bootsNext(), ls.nextSlot() != Slot.NONE ? " (once), then " + ls.effectiveActive() : "");
         for (var e : s.slots().entrySet()) {
             AbStatus.SlotInfo info = e.getValue();
