@@ -250,6 +250,27 @@ class SigningCommandsTest {
     }
 
     @Test
+    void updateAndLaunchRefuseAnUnsignedImageBeforeTouchingAnything() throws Exception {
+        Path disk = dir.resolve("ab.img");
+        Run install = osimg("install", host + "/os/a:v1", "--disk", disk.toString(), "--esp-size", "40", "--system-size", "8",
+                "--data-size", "0", "--verify-key", ciPub.toString());
+        assertThat(install.exitCode()).as(install.err()).isZero();
+        Digest before = Digest.of(Files.readAllBytes(disk));
+        var modified = Files.getLastModifiedTime(disk);
+        assertRefused(osimg("update", host + "/os/b:v1", "--disk", disk.toString(), "--verify-key", ciPub.toString()), "is not signed");
+        assertThat(Digest.of(Files.readAllBytes(disk))).as("every byte of the disk").isEqualTo(before);
+        assertThat(Files.getLastModifiedTime(disk)).isEqualTo(modified);
+
+        Run update = osimg("update", host + "/os/a:v1", "--disk", disk.toString(), "--verify-key", ciPub.toString());
+        assertThat(update.exitCode()).as(update.err()).isZero();
+        assertThat(update.out()).contains("Signature: signed by " + ciPub);
+
+        Path work = Files.createDirectories(dir.resolve("launch-work"));
+        assertRefused(osimg("launch", host + "/os/b:v1", "--verify-key", ciPub.toString(), "--work-dir", work.toString()), "is not signed");
+        assertThat(work).isEmptyDirectory();
+    }
+
+    @Test
     void aRefusedInstallLeavesTheBlockDeviceUntouched() throws Exception {
         Path backing = dir.resolve("device.bin");
         byte[] pattern = new byte[8 << 20];
@@ -289,6 +310,11 @@ class SigningCommandsTest {
         Run unsignedDefault = osimg("pull", "-q", "--policy", policy.toString(), host + "/os/by-default:v1", dir.resolve("p").toString());
         assertThat(unsignedDefault.exitCode()).isNotZero();
 
+        assertRefused(osimg("verify", "-q", "--json", "--policy", policy.toString(), host + "/os/a:v1"), "verifies with key " + plainPub);
+        Run verifyAllowed = osimg("verify", "-q", "--json", "--policy", policy.toString(), host + "/os/b:v1");
+        assertThat(verifyAllowed.exitCode()).as(verifyAllowed.err()).isZero();
+        assertThat(JSON.readTree(verifyAllowed.out()).path("signature").asText()).contains("rule registries." + host + "/os/b");
+
         Files.writeString(policy, "{\"registries\": {\"" + host + "\": {\"keys\": []}}}");
         Run bad = osimg("install", host + "/os/a:v1", "--disk", a.toString(), "--policy", policy.toString());
         assertThat(bad.exitCode()).isEqualTo(ExitCodes.FAILURE);
@@ -306,8 +332,12 @@ class SigningCommandsTest {
 
         Path layout = dir.resolve("layout");
         assertThat(osimg("pull", "-q", host + "/os/a:v1", layout.toString()).exitCode()).isZero();
-        Run second = osimg("sign", "--key", plainKey.toString(), layout.toString());
+        Run second = osimg("sign", "--json", "--key", plainKey.toString(), layout.toString());
         assertThat(second.exitCode()).as(second.err()).isZero();
+        JsonNode signedJson = JSON.readTree(second.out());
+        assertThat(signedJson.path("digest").asText()).isEqualTo(digestA.toString());
+        assertThat(signedJson.path("signature_tag").asText()).isEqualTo(SignatureManifest.tag(digestA));
+        assertThat(signedJson.path("signatures").asText()).isEqualTo("oci:" + layout);
         assertThat(osimg("push", layout.toString(), host + "/os/a-pushed:v1").out()).contains("Signatures copied: 2");
         JsonNode sig = JSON.readTree(get("/v2/os/a-pushed/manifests/" + SignatureManifest.tag(digestA), "application/vnd.oci.image.manifest.v1+json"));
         assertThat(sig.path("layers")).hasSize(2);

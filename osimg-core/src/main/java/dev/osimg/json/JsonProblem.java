@@ -38,8 +38,10 @@ public final class JsonProblem {
         };
     }
 
+    /** osimg's own checks say what is wrong; anything else thrown while building a value says nothing useful. */
     private static String reason(Throwable cause) {
-        return cause == null || cause.getMessage() == null ? "invalid value" : cause.getMessage();
+        return cause instanceof IllegalArgumentException && cause.getMessage() != null ? cause.getMessage()
+                : cause instanceof NullPointerException ? "null where a value belongs" : "not a valid value";
     }
 
     private static String position(JsonProcessingException e) {

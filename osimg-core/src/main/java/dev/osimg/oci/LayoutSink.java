@@ -64,6 +64,12 @@ public final class LayoutSink implements ImageSink {
             temp = writer.newTempBlob();
         }
         String what = source.location() + ": blob " + descriptor.digest();
+        long free = Files.getFileStore(temp).getUsableSpace();
+        if (descriptor.size() > free) {
+            Files.deleteIfExists(temp);
+            throw new IOException(what + " is " + descriptor.size() + " bytes but the file system of " + writer.target()
+                    + " has " + free + " bytes free; refused before downloading it");
+        }
         BlobTap.Receiver receiver = tap.open(descriptor);
         try {
             Digest actual = stream(blob, temp, receiver, progress, what, descriptor.size());

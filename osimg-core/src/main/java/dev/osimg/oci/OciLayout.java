@@ -59,12 +59,7 @@ public final class OciLayout {
         } catch (NoSuchFileException e) {
             throw new IOException(dir + " is not a complete OCI image layout: it has no index.json");
         }
-        Index index;
-        try {
-            index = GoCompatibleJson.mapper().readValue(bytes, Index.class);
-        } catch (JsonProcessingException e) {
-            throw new InvalidImageException(indexFile + " is not a valid image index: " + dev.osimg.json.JsonProblem.describe(e), e);
-        }
+        Index index = Index.parse(bytes, indexFile.toString());
         if (index.mediaType() != null && !index.mediaType().isEmpty() && !index.mediaType().equals(MediaTypes.IMAGE_INDEX)) {
             throw new IOException(indexFile + ": mediaType is \"" + index.mediaType() + "\", expected \"" + MediaTypes.IMAGE_INDEX + "\"");
         }

@@ -62,11 +62,11 @@ public final class DockerConfig implements CredentialSource {
     public Optional<ResolvedCredential> lookup(String host) throws IOException {
         String helper = text(root.path("credHelpers").path(host));
         if (helper != null) {
-            return new CredentialHelper(helper).lookup(host);
+            return helper(helper, "credHelpers").lookup(host);
         }
         String store = text(root.get("credsStore"));
         if (store != null) {
-            Optional<ResolvedCredential> stored = new CredentialHelper(store).lookup(host);
+            Optional<ResolvedCredential> stored = helper(store, "credsStore").lookup(host);
             if (stored.isPresent()) {
                 return stored;
             }
@@ -79,6 +79,14 @@ public final class DockerConfig implements CredentialSource {
             }
         }
         return Optional.empty();
+    }
+
+    private CredentialHelper helper(String name, String field) throws IOException {
+        try {
+            return new CredentialHelper(name);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": \"" + field + "\" names \"" + name + "\", which is not a credential helper name");
+        }
     }
 
     private Optional<ResolvedCredential> decode(String key, JsonNode entry) throws IOException {
