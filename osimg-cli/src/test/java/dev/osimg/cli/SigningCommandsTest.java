@@ -130,9 +130,10 @@ class SigningCommandsTest {
         assertThat(generated).contains("Enter password for the private key").contains("Enter it again")
                 .contains("Private key written to " + prefix + ".key (encrypted)");
         InstallCommandTest.tool("openssl", "pkey", "-in", prefix + ".key", "-passin", "pass:tty pass", "-noout");
-        String signed = onTerminal("tty pass\n", "sign", "--key", prefix + ".key", host + "/os/a:v1");
-        assertThat(signed).contains("Enter password for private key " + prefix + ".key").contains("Signed " + host + "/os/a:v1");
-        assertThat(osimg("verify", "-q", "--key", prefix + ".pub", host + "/os/a:v1").exitCode()).isZero();
+        build("os/tty:v1", 6);
+        String signed = onTerminal("tty pass\n", "sign", "--key", prefix + ".key", host + "/os/tty:v1");
+        assertThat(signed).contains("Enter password for private key " + prefix + ".key").contains("Signed " + host + "/os/tty:v1");
+        assertThat(osimg("verify", "-q", "--key", prefix + ".pub", host + "/os/tty:v1").exitCode()).isZero();
     }
 
     /** Runs osimg in a child JVM on a pseudo-terminal (util-linux script) with {@code typed} as keyboard input. */
