@@ -105,6 +105,7 @@ class AbCommandsTest {
         assertThat(s.get("boots_next").asText()).isEqualTo("a");
         assertThat(s.get("loader").get("path").asText()).isEqualTo("/EFI/BOOT/BOOTx64.EFI");
         assertThat(s.get("loader").get("direct_boot").asBoolean()).isFalse();
+        assertThat(s.get("loader").get("osimg_loader").asBoolean()).as("a stand-in loader").isFalse();
         assertThat(s.get("slots").get(0).get("image").get("version").asText()).isEqualTo("1.0");
         assertThat(s.get("slots").get(0).get("image").get("written_by").asText()).isEqualTo("install");
         assertThat(s.get("slots").get(1).get("holds_image").asBoolean()).isFalse();

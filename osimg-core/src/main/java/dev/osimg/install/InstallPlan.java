@@ -63,8 +63,6 @@ public record InstallPlan(OsImage image, InstallOptions options, long diskSize, 
     public static final String KERNEL_PAYLOAD = "kernel.efi";
     /** The payload written to system slot A. */
     public static final String SYSTEM_PAYLOAD = "system";
-    /** The description of the load option. */
-    public static final String BOOT_DESCRIPTION = "Metropolis";
     /** Timestamps of reproducible disks: the FAT epoch. */
     public static final LocalDateTime REPRODUCIBLE_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
 
@@ -114,7 +112,7 @@ public record InstallPlan(OsImage image, InstallOptions options, long diskSize, 
         if (!options.directBoot()) {
             tree.add(STATE_PATH, new BytesBlob(LoaderState.DEFAULT.encode()));
         }
-        parameters.ifPresent(p -> tree.add("metropolis/parameters.pb", p));
+        parameters.ifPresent(p -> tree.add(options.profile().parametersPath(), p));
         LocalDateTime time = options.reproducible() ? REPRODUCIBLE_TIME
                 : LocalDateTime.now(ZoneOffset.UTC).withNano(0);
         // What slot A holds, for osimg status.
@@ -166,7 +164,7 @@ public record InstallPlan(OsImage image, InstallOptions options, long diskSize, 
         }
         Gpt gpt = new Gpt(id.guid("disk"), partitions.stream().map(PlannedPartition::entry).toList());
         PlannedPartition espPartition = partitions.getFirst();
-        LoadOption option = LoadOption.active(BOOT_DESCRIPTION, DevicePath.hardDriveFile(espPartition.number(),
+        LoadOption option = LoadOption.active(options.profile().bootDescription(), DevicePath.hardDriveFile(espPartition.number(),
                 espPartition.entry().firstLba(), espPartition.entry().blocks(), espPartition.entry().id(), "/" + bootPath));
         return new InstallPlan(image, options, size, blockSize, partitions, gpt, esp, id.volumeId(), time, system, systemBlob,
                 bootPath, options.directBoot(), loaderName, option);
