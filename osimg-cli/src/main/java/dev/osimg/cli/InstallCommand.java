@@ -151,6 +151,12 @@ final class InstallCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--size applies to --disk only; a device has its own size");
         }
         long diskSize = size == null ? -1 : Sizes.parse(size);
+        if (target.disk != null) {
+            Path parent = target.disk.toAbsolutePath().getParent();
+            if (!java.nio.file.Files.isDirectory(parent)) {
+                throw new IllegalArgumentException("--disk " + target.disk + ": the directory " + parent + " does not exist");
+            }
+        }
         if (efiBootEntry) {
             checkBootEntryTarget();
         }
