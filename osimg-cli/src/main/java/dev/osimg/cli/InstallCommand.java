@@ -166,10 +166,11 @@ final class InstallCommand implements Callable<Integer> {
         long opened = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Progress progress = new PhaseLog(ConsoleProgress.forTerminal(output.silent()), output.silent() ? null : err);
+        PhaseLog progress = new PhaseLog(ConsoleProgress.forTerminal(output.silent()), output.silent() ? null : err);
         InstallPlan plan = target.disk != null
                 ? DiskInstaller.toImageFile(os, options, target.disk, diskSize, force, progress)
                 : DiskInstaller.toDevice(os, options, target.device, force, progress);
+        progress.succeeded();
         Integer bootEntry = null;
         if (efiBootEntry) {
             bootEntry = new EfiVarFs(efivarfs).addBootEntry(plan.loadOption());
