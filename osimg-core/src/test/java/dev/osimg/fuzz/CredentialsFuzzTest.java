@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** What registries and the user's machine say about credentials: challenges, Docker configs, credential helper answers. */
+/** What registries and the user's machine say about credentials: challenges, token answers, Docker configs, credential helper answers. */
 class CredentialsFuzzTest {
     @FuzzTest(maxDuration = "5m")
     void wwwAuthenticate(String header) {
@@ -40,6 +40,15 @@ class CredentialsFuzzTest {
     void credentialHelperAnswers(byte[] bytes) {
         try {
             RegistryFuzzing.credentialHelperAnswer(bytes);
+        } catch (IOException expected) {
+            Expectations.plainMessage(expected);
+        }
+    }
+
+    @FuzzTest(maxDuration = "5m")
+    void tokenAnswers(byte[] bytes) {
+        try {
+            RegistryFuzzing.tokenAnswer(bytes);
         } catch (IOException expected) {
             Expectations.plainMessage(expected);
         }
