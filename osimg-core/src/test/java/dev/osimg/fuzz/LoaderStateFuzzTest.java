@@ -7,7 +7,7 @@ import java.util.Arrays;
 
 /** The A/B state file read back from an ESP: decoded as the loader does, or refused in plain words; what decodes re-encodes stably. */
 class LoaderStateFuzzTest {
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "2m")
     void loaderStates(byte[] bytes) throws LoaderStateFormatException {
         LoaderState state;
         try {

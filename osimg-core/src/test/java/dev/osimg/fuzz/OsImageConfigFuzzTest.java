@@ -20,7 +20,7 @@ import java.util.List;
 
 /** OS image configs (with their product info) and product-info files: read, or refused as invalid in plain words. */
 class OsImageConfigFuzzTest {
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "2m")
     void configs(FuzzedDataProvider data) {
         List<Descriptor> layers = new ArrayList<>();
         int count = data.consumeInt(0, 3);
@@ -66,7 +66,7 @@ class OsImageConfigFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "2m")
     void productInfoFiles(byte[] bytes) {
         try {
             ProductInfo.parse(bytes, "--product-info info.json");
