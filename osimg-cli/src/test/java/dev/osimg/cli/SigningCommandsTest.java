@@ -124,6 +124,37 @@ class SigningCommandsTest {
     }
 
     @Test
+    void passwordsAreAskedOnATerminalWhenNoEnvironmentVariableIsSet() throws Exception {
+        Path prefix = dir.resolve("tty");
+        String generated = onTerminal("tty pass\ntty pass\n", "generate-key-pair", "--output-key-prefix", prefix.toString());
+        assertThat(generated).contains("Enter password for the private key").contains("Enter it again")
+                .contains("Private key written to " + prefix + ".key (encrypted)");
+        InstallCommandTest.tool("openssl", "pkey", "-in", prefix + ".key", "-passin", "pass:tty pass", "-noout");
+        build("os/tty:v1", 6);
+        String signed = onTerminal("tty pass\n", "sign", "--key", prefix + ".key", host + "/os/tty:v1");
+        assertThat(signed).contains("Enter password for private key " + prefix + ".key").contains("Signed " + host + "/os/tty:v1");
+        assertThat(osimg("verify", "-q", "--key", prefix + ".pub", host + "/os/tty:v1").exitCode()).isZero();
+    }
+
+    /** Runs osimg in a child JVM on a pseudo-terminal (util-linux script) with {@code typed} as keyboard input. */
+    private static String onTerminal(String typed, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        String line = String.join(" ", command.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList());
+        ProcessBuilder builder = new ProcessBuilder("script", "-qec", line, "/dev/null").redirectErrorStream(true);
+        builder.environment().remove("OSIMG_PASSWORD");
+        Process process = builder.start();
+        process.getOutputStream().write(typed.getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+        process.getOutputStream().close();
+        assertThat(process.exitValue()).as(output).isZero();
+        return output;
+    }
+
+    @Test
     void osimgSignatureVerifiesWithOpensslOverThePayloadFetchedFromTheRegistry() throws Exception {
         String tag = SignatureManifest.tag(digestA);
         byte[] manifestBytes = get("/v2/os/a/manifests/" + tag, "application/vnd.oci.image.manifest.v1+json");

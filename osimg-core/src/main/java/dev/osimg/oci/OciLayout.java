@@ -144,7 +144,7 @@ public final class OciLayout {
         SmallBlobs.checkDocumentSize(chosen, manifestWhat);
         byte[] manifestBytes = SmallBlobs.readVerified(blob(chosen), chosen, manifestWhat);
         Manifest manifest = Manifest.parse(manifestBytes, manifestWhat);
-        return new LayoutImage(location, chosen.digest(), manifestBytes, manifest);
+        return ManifestImage.of(location, chosen.digest(), manifestBytes, manifest, this::blob);
     }
 
     /** A blob of this layout, checked to exist with the descriptor's size. */
@@ -179,44 +179,5 @@ public final class OciLayout {
                 .map(t -> "\"" + t + "\"")
                 .toList();
         return tags.isEmpty() ? "(no tags)" : "(tags " + String.join(", ", tags) + ")";
-    }
-
-    private final class LayoutImage implements OciImage {
-        private final String location;
-        private final Digest digest;
-        private final byte[] bytes;
-        private final Manifest manifest;
-
-        LayoutImage(String location, Digest digest, byte[] bytes, Manifest manifest) {
-            this.location = location;
-            this.digest = digest;
-            this.bytes = bytes;
-            this.manifest = manifest;
-        }
-
-        @Override
-        public String location() {
-            return location;
-        }
-
-        @Override
-        public Digest manifestDigest() {
-            return digest;
-        }
-
-        @Override
-        public byte[] manifestBytes() {
-            return bytes.clone();
-        }
-
-        @Override
-        public Manifest manifest() {
-            return manifest;
-        }
-
-        @Override
-        public Blob blob(Descriptor descriptor) throws IOException {
-            return OciLayout.this.blob(descriptor);
-        }
     }
 }

@@ -2,7 +2,7 @@ package dev.osimg.fuzz;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.osimg.disk.Fat32Reader;
+import dev.osimg.disk.Fat32Volume;
 import dev.osimg.disk.Gpt;
 import dev.osimg.disk.ImageFileDevice;
 import dev.osimg.osimage.OsImageFormatException;
@@ -53,7 +53,7 @@ class DiskFormatFuzzTest {
         String path = data.pickValue(new String[] {"EFI/BOOT/BOOTX64.EFI", "EFI/metropolis/loader_state.pb", "a", ""});
         Path file = disk(data.consumeRemainingAsBytes(), 512);
         try (ImageFileDevice device = ImageFileDevice.open(file, 512, false)) {
-            Fat32Reader reader = Fat32Reader.open(device);
+            Fat32Volume reader = Fat32Volume.open(device);
             reader.list("");
             reader.readFile(path);
         } catch (IOException expected) {
