@@ -140,16 +140,7 @@ public record InstallPlan(OsImage image, InstallOptions options, long diskSize, 
         }
 
         long tailBytes = (1 + Gpt.entryArrayBlocks(blockSize)) * blockSize;
-        long required;
-        try {
-            long partitionMiB = Math.addExact(Math.addExact(Math.addExact(espSpec.sizeMiB(), systemA.sizeMiB()),
-                    systemB.sizeMiB()), data.sizeMiB());
-            required = Math.addExact(Math.addExact(ALIGNMENT, Math.multiplyExact(partitionMiB, MIB)), tailBytes);
-        } catch (ArithmeticException e) {
-            throw new DiskSpaceException("the partitions add up to more than " + Long.MAX_VALUE + " bytes (ESP "
-                    + espSpec.sizeMiB() + ", system " + systemA.sizeMiB() + " and " + systemB.sizeMiB() + ", data "
-                    + data.sizeMiB() + " MiB); no disk is that large");
-        }
+        long required = requiredSize(options, blockSize);
         long size = diskSize < 0 ? required : diskSize;
         if (size < required) {
             throw new DiskSpaceException("the disk is " + size + " bytes (" + size / MIB + " MiB) but the partitions need "
@@ -177,6 +168,27 @@ public record InstallPlan(OsImage image, InstallOptions options, long diskSize, 
                 espPartition.entry().firstLba(), espPartition.entry().blocks(), espPartition.entry().id(), "/" + bootPath));
         return new InstallPlan(image, options, size, blockSize, partitions, gpt, esp, id.volumeId(), time, system, systemBlob,
                 bootPath, options.directBoot(), loaderName, option);
+    }
+
+    /**
+     * The smallest disk that holds the partitions of {@code options} and the GPT: the size of an image file made
+     * without an explicit size. Needs no image, so a caller can size a disk before planning its install.
+     */
+    public static long requiredSize(InstallOptions options, int blockSize) {
+        PartitionSpec esp = options.partition(PartitionRole.ESP);
+        PartitionSpec systemA = options.partition(PartitionRole.SYSTEM_A);
+        PartitionSpec systemB = options.partition(PartitionRole.SYSTEM_B);
+        PartitionSpec data = options.partition(PartitionRole.DATA);
+        long tailBytes = (1 + Gpt.entryArrayBlocks(blockSize)) * blockSize;
+        try {
+            long partitionMiB = Math.addExact(Math.addExact(Math.addExact(esp.sizeMiB(), systemA.sizeMiB()),
+                    systemB.sizeMiB()), data.sizeMiB());
+            return Math.addExact(Math.addExact(ALIGNMENT, Math.multiplyExact(partitionMiB, MIB)), tailBytes);
+        } catch (ArithmeticException e) {
+            throw new DiskSpaceException("the partitions add up to more than " + Long.MAX_VALUE + " bytes (ESP "
+                    + esp.sizeMiB() + ", system " + systemA.sizeMiB() + " and " + systemB.sizeMiB() + ", data "
+                    + data.sizeMiB() + " MiB); no disk is that large");
+        }
     }
 
     /** The partition of a role, when there is one. */

@@ -1,5 +1,6 @@
 package dev.osimg.launch;
 
+import dev.osimg.install.DiskInstaller;
 import dev.osimg.install.InstallOptions;
 import dev.osimg.install.InstallPlan;
 import dev.osimg.install.PartitionRole;
@@ -79,7 +80,7 @@ public final class Launcher {
         }
         InstallOptions install = installOptions(system);
         long diskSize = options.diskSize().orElse(Math.max(LaunchOptions.DEFAULT_DISK_SIZE,
-                InstallPlan.compute(image, install, -1, 512).diskSize()));
+                InstallPlan.requiredSize(install, DiskInstaller.IMAGE_BLOCK_SIZE)));
         boolean clonePayloads = !kernel.compressed() && !system.compressed()
                 && kernel.unverified().localFile().isPresent() && system.unverified().localFile().isPresent();
 
