@@ -2,6 +2,10 @@ package dev.osimg.cli;
 
 import dev.osimg.ab.SlotUpdate;
 import dev.osimg.blob.Progress;
+import dev.osimg.oci.ImageReference;
+import dev.osimg.registry.RegistryImage;
+import dev.osimg.transfer.DeltaListener;
+import dev.osimg.transfer.DeltaPlan;
 import dev.osimg.osimage.OsImage;
 import dev.osimg.registry.RegistryClient;
 import java.io.IOException;
@@ -49,27 +53,59 @@ final class UpdateCommand implements Callable<Integer> {
     @CommandLine.Mixin
     RegistryOptionsMixin registry;
 
+    @CommandLine.Mixin
+    SignatureOptionsMixin signatures;
+
+    @Option(names = "--delta", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = {"From a registry (the default): read and hash both slots, take every chunk of the new system found",
+                "there, and fetch only the others with HTTP Range, each verified before it is written. --no-delta streams",
+                "the whole payload. Images in a layout directory are always streamed."})
+    boolean delta;
+
     @Override
     public Integer call() throws IOException {
         long start = System.nanoTime();
         // The client stays open for the whole update: payloads stream from the registry onto the disk.
         try (RegistryClient client = registry.client()) {
             OsImage os = ImageArgument.open(image, client);
+            // Before the disk is opened: a refused image leaves every slot as it was.
+            SignatureCheck.Outcome signature = signatures.check(ImageReference.parse(image), os.image(), client);
             PrintWriter err = spec.commandLine().getErr();
             Progress progress = new PhaseLog(ConsoleProgress.forTerminal(quiet || json), quiet || json ? null : err);
             SlotUpdate update;
             String disk;
+            plan = null;
             try (AbTargetOptions.Opened opened = target.open(true)) {
                 disk = opened.disk().name();
                 update = SlotUpdate.plan(opened.disk(), os, opened.running(), commit);
+                if (delta && os.image() instanceof RegistryImage) {
+                    plan = update.planDelta(registry.jobs, fallbackLines(err));
+                    if (!json && !quiet) {
+                        err.printf("Delta plan for slot %s:%n", update.target());
+                        DeltaReport.print(err, plan);
+                    }
+                }
                 update.apply(progress);
             }
-            print(os, update, disk, System.nanoTime() - start);
+            print(os, update, disk, signature, System.nanoTime() - start);
         }
         return ExitCodes.OK;
     }
 
-    private void print(OsImage os, SlotUpdate update, String disk, long nanos) {
+    private DeltaPlan plan;
+
+    /** One line on stderr when the registry will not serve a range and the payload is fetched whole. */
+    private static DeltaListener fallbackLines(PrintWriter err) {
+        return new DeltaListener() {
+            @Override
+            public void fallback(String payload, String reason) {
+                err.println("osimg: payload \"" + payload + "\": " + reason + "; fetching the whole blob instead");
+                err.flush();
+            }
+        };
+    }
+
+    private void print(OsImage os, SlotUpdate update, String disk, SignatureCheck.Outcome signature, long nanos) {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -79,12 +115,17 @@ final class UpdateCommand implements Callable<Integer> {
             doc.put("slot", update.target().letter());
             doc.put("active", AbTargetOptions.json(update.after().activeSlot()));
             doc.put("next", AbTargetOptions.json(update.after().nextSlot()));
+            doc.put("signature", signature.describe());
+            if (plan != null) {
+                doc.put("delta", DeltaReport.toJson(plan));
+            }
             doc.put("seconds", nanos / 1e9);
             JsonOutput.print(out, doc);
             return;
         }
         out.printf("Updated slot %s of %s with %s (%s %s, %s) in %s%n", update.target(), disk, os.image().location(),
                 os.productInfo().name(), os.productInfo().version(), os.image().manifestDigest(), Sizes.seconds(nanos));
+        out.printf("Signature: %s%n", signature.describe());
         if (commit) {
             out.printf("Slot %s is active: every boot starts it.%n", update.target());
         } else {

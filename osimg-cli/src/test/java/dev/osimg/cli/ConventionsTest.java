@@ -123,6 +123,28 @@ class ConventionsTest {
     }
 
     @Test
+    void buildRefusesOtherPayloadNamesAndAKernelThatIsNotUefi() throws Exception {
+        CliRunner.Result typo = CliRunner.inProcess("build", "--out", dir.resolve("a").toString(), "--payload", "sytem=" + system);
+        assertThat(typo.exitCode()).isEqualTo(2);
+        assertThat(typo.err().strip()).isEqualTo("osimg: error: --payload sytem=" + system
+                + ": an OS image has the payloads kernel.efi and system; use --any-payload for other names");
+        Path notUefi = Files.write(dir.resolve("vmlinuz"), new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1});
+        CliRunner.Result elf = CliRunner.inProcess("build", "--out", dir.resolve("b").toString(), "--payload", "kernel.efi=" + notUefi,
+                "--payload", "system=" + system);
+        assertThat(elf.exitCode()).isEqualTo(2);
+        assertThat(elf.err()).startsWith("osimg: error: --payload kernel.efi=" + notUefi + " is not a UEFI executable: it does not "
+                + "start with the \"MZ\" header");
+        assertThat(dir.resolve("a")).doesNotExist();
+        assertThat(dir.resolve("b")).doesNotExist();
+        CliRunner.Result told = CliRunner.inProcess("build", "-q", "--any-payload", "--out", dir.resolve("c").toString(),
+                "--payload", "kernel.efi=" + notUefi, "--payload", "initrd=" + system);
+        assertThat(told.exitCode()).as(told.err()).isZero();
+        CliRunner.Result uefi = CliRunner.inProcess("build", "-q", "--out", dir.resolve("d").toString(), "--payload",
+                "kernel.efi=" + TestKernel.write(dir.resolve("kernel.efi"), 10, 1), "--payload", "system=" + system);
+        assertThat(uefi.exitCode()).as(uefi.err()).isZero();
+    }
+
+    @Test
     void versionCommandMatchesVersionOption() {
         assertThat(CliRunner.inProcess("version").out()).isEqualTo(CliRunner.inProcess("--version").out()).startsWith("osimg ");
     }

@@ -38,7 +38,7 @@ class DeltaCommandsTest {
     @Test
     void pullReusesAnOldLayoutAndInspectDiffShowsTheSamePlan() throws Exception {
         try (DistributionRegistry registry = DistributionRegistry.start(tmp.resolve("reg"), null)) {
-            Files.write(tmp.resolve("kernel.efi"), new byte[] {1, 2, 3});
+            TestKernel.write(tmp.resolve("kernel.efi"), 3, 1);
             writeSystem(tmp.resolve("system-1"), -1);
             writeSystem(tmp.resolve("system-2"), 7);
             Path old = tmp.resolve("old");
@@ -62,9 +62,21 @@ class DeltaCommandsTest {
                     .isLessThan(2 * MIB);
             assertThat(ok("verify", "-q", pulled.toString()).out()).contains(built.path("digest").asText());
 
-            CliRunner.Result human = ok("pull", ref, tmp.resolve("pulled-again").toString(), "--reuse", old.toString());
-            assertThat(human.out()).contains("payload system").contains("11 local, 1 to fetch in 1 range").contains("Delta: 12 of 13 chunks local");
+            CliRunner.Result humanPull = ok("pull", ref, tmp.resolve("pulled-again").toString(), "--reuse", old.toString());
+            assertThat(humanPull.out()).contains("payload system").contains("11 local, 1 to fetch in 1 range").contains("Delta: 12 of 13 chunks local");
             assertThat(ok("inspect", "--diff", old.toString(), ref).out()).contains("11 local, 1 to fetch");
+
+            // osimg update from the registry onto a disk holding the old image: only the changed chunk is fetched.
+            Path loader = Files.write(tmp.resolve("loader.efi"), new byte[60_000]);
+            Path disk = tmp.resolve("disk.img");
+            ok("install", "oci:" + old, "--disk", disk.toString(), "--loader", loader.toString(), "--esp-size", "40",
+                    "--system-size", "16", "--data-size", "0", "-q");
+            JsonNode update = JsonMapper.builder().build().readTree(ok("update", ref, "--disk", disk.toString(), "--json").out());
+            assertThat(update.path("slot").asText()).isEqualTo("b");
+            assertThat(update.path("delta").path("payloads").get(1).path("chunks_to_fetch").asInt()).isEqualTo(1);
+            assertThat(update.path("delta").path("payloads").get(1).path("chunks_local").asInt()).isEqualTo(11);
+            CliRunner.Result human = ok("update", ref, "--disk", disk.toString());
+            assertThat(human.err()).contains("Delta plan for slot B").contains("12 local, 0 to fetch");
 
             CliRunner.Result fromLayout = CliRunner.run("pull", "oci:" + old, tmp.resolve("x").toString(), "--reuse", old.toString());
             assertThat(fromLayout.exitCode()).isEqualTo(2);

@@ -41,7 +41,7 @@ class RegistryCommandsTest {
             String host = "127.0.0.1:" + port;
             Path kernel = tmp.resolve("kernel.efi");
             Path system = tmp.resolve("system");
-            Files.write(kernel, new byte[] {1, 2, 3});
+            TestKernel.write(kernel, 3, 1);
             byte[] systemBytes = new byte[3_000_000];
             new java.util.Random(5).nextBytes(systemBytes);
             Files.write(system, systemBytes);

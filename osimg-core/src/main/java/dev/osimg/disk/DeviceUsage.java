@@ -71,8 +71,12 @@ public final class DeviceUsage {
         List<String> users = new ArrayList<>();
         for (String line : Files.readAllLines(mountInfo)) {
             String[] fields = line.split(" ");
+            String source = mountSource(fields);
             if (fields.length > 4 && devices.containsKey(fields[2])) {
                 users.add(devices.get(fields[2]) + " is mounted at " + unescape(fields[4]));
+            } else if (fields.length > 4 && devices.containsValue(source)) {
+                // A FUSE filesystem (fusefat, ntfs-3g) has a device number of its own; its source names the device.
+                users.add(source + " is mounted at " + unescape(fields[4]));
             }
         }
         for (Path node : nodes) {
@@ -164,13 +168,17 @@ public final class DeviceUsage {
         }
         for (String line : Files.readAllLines(mountInfo)) {
             String[] fields = line.split(" ");
-            int separator = List.of(fields).indexOf("-");
-            String source = separator > 0 && separator + 2 < fields.length ? unescape(fields[separator + 2]) : "";
-            if (fields.length > 4 && (fields[2].equals(id) || source.equals(node))) {
+            if (fields.length > 4 && (fields[2].equals(id) || mountSource(fields).equals(node))) {
                 return Optional.of(Path.of(unescape(fields[4])));
             }
         }
         return Optional.empty();
+    }
+
+    /** The mount source of a mountinfo line (the field after the separator and the filesystem type), or "". */
+    private static String mountSource(String[] fields) {
+        int separator = List.of(fields).indexOf("-");
+        return separator > 0 && separator + 2 < fields.length ? unescape(fields[separator + 2]) : "";
     }
 
     private static long major(long rdev) {
