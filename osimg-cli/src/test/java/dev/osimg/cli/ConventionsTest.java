@@ -145,6 +145,30 @@ class ConventionsTest {
     }
 
     @Test
+    void messagesNameWhatTheUserTyped() throws Exception {
+        String digest = CliRunner.inProcess("build", "-q", "--any-payload", "--variant", "x86_64", "--out",
+                dir.resolve("img").toString(), "--payload", "kernel.efi=" + system, "--payload", "system=" + system).out().strip();
+        assertThat(digest).startsWith("sha256:");
+        Path missing = dir.resolve("no-such-dir/disk.img");
+        CliRunner.Result install = CliRunner.inProcess("install", dir.resolve("img").toString(), "--disk", missing.toString());
+        assertThat(install.exitCode()).isEqualTo(2);
+        assertThat(install.err().strip()).isEqualTo("osimg: error: --disk " + missing + ": the directory "
+                + missing.getParent() + " does not exist");
+
+        String htpasswd = InstallCommandTest.tool("htpasswd", "-Bbn", "fleet", "s3cret-pw");
+        Path file = Files.writeString(dir.resolve("htpasswd"), htpasswd);
+        try (var registry = dev.osimg.registry.DistributionRegistry.start(dir.resolve("reg"),
+                "htpasswd:\n  realm: osimg-test\n  path: " + file + "\n")) {
+            Path emptyConfig = Files.createDirectories(dir.resolve("docker"));
+            CliRunner.Result denied = CliRunner.run(java.util.Map.of("DOCKER_CONFIG", emptyConfig.toString()), java.util.List.of(),
+                    "inspect", registry.host() + "/os/x:v1");
+            assertThat(denied.exitCode()).isEqualTo(1);
+            assertThat(denied.err().strip()).startsWith("osimg: error: ").contains("(401)")
+                    .endsWith("; log in with 'docker login' (osimg reads ~/.docker/config.json) or pass --username USER --password-stdin");
+        }
+    }
+
+    @Test
     void versionCommandMatchesVersionOption() {
         assertThat(CliRunner.inProcess("version").out()).isEqualTo(CliRunner.inProcess("--version").out()).startsWith("osimg ");
     }
