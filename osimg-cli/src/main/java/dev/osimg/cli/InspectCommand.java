@@ -67,6 +67,9 @@ final class InspectCommand implements Callable<Integer> {
                     + "local. Reads manifests, configs and seek tables (one Range each), no payload content.")
     String diff;
 
+    @CommandLine.Mixin
+    ProfileOption profile;
+
     @Override
     public Integer call() throws IOException {
         try (RegistryClient client = registry.client()) {
@@ -103,8 +106,11 @@ final class InspectCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         List<String> tags = tags(reference, os);
+        ProfileOption.Choice install = profile.resolve();
         if (output.json) {
-            JsonOutput.print(out, toJson(os, tags));
+            Map<String, Object> doc = toJson(os, tags);
+            doc.put("install_profile", install.profile().key());
+            JsonOutput.print(out, doc);
             return ExitCodes.OK;
         }
         if (output.quiet) {
@@ -123,6 +129,9 @@ final class InspectCommand implements Callable<Integer> {
             out.printf("Created:   %s%n", created);
         }
         out.printf("Config:    %s%n", os.configDigest());
+        out.printf("Profile:   %s (%s): installs as %s%n", install.profile().key(), install.source(),
+                String.join(", ", java.util.Arrays.stream(dev.osimg.install.PartitionRole.values())
+                        .map(r -> install.profile().partition(r).label()).toList()));
         out.printf("Product:   %s%n", describeProduct(p));
         if (!p.commitHash().isEmpty() || !p.commitDate().isEmpty() || p.buildTreeDirty()) {
             out.printf("Commit:    %s%s%s%n", p.commitHash(), p.commitDate().isEmpty() ? "" : " (" + p.commitDate() + ")",

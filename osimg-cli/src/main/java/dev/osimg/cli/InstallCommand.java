@@ -9,6 +9,7 @@ import dev.osimg.install.InstallPlan;
 import dev.osimg.install.PartitionRole;
 import dev.osimg.install.PartitionSpec;
 import dev.osimg.install.PlannedPartition;
+import dev.osimg.install.Profile;
 import dev.osimg.oci.ImageReference;
 import dev.osimg.osimage.OsImage;
 import dev.osimg.registry.RegistryClient;
@@ -84,8 +85,11 @@ final class InstallCommand implements Callable<Integer> {
     @Option(names = "--partition-type", paramLabel = "PART=GUID", description = "GPT type GUID of a partition.")
     Map<String, String> types = new LinkedHashMap<>();
 
-    @Option(names = "--esp-volume-label", paramLabel = "LABEL", description = "FAT volume label of the ESP (default: MNGN_BOOT).")
-    String espVolumeLabel = InstallOptions.DEFAULT_ESP_VOLUME_LABEL;
+    @Option(names = "--esp-volume-label", paramLabel = "LABEL", description = "FAT volume label of the ESP (default: the profile's, MNGN_BOOT or ESP).")
+    String espVolumeLabel;
+
+    @CommandLine.Mixin
+    ProfileOption profile;
 
     @ArgGroup(exclusive = true)
     BootProgram boot = new BootProgram();
@@ -102,7 +106,7 @@ final class InstallCommand implements Callable<Integer> {
         boolean direct;
     }
 
-    @Option(names = "--node-parameters", paramLabel = "FILE", description = "Written to metropolis/parameters.pb on the ESP.")
+    @Option(names = "--node-parameters", paramLabel = "FILE", description = "Written to the ESP: metropolis/parameters.pb (generic profile: osimg/parameters).")
     Path nodeParameters;
 
     @Option(names = "--unverified",
@@ -147,6 +151,12 @@ final class InstallCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--size applies to --disk only; a device has its own size");
         }
         long diskSize = size == null ? -1 : Sizes.parse(size);
+        if (target.disk != null) {
+            Path parent = target.disk.toAbsolutePath().getParent();
+            if (!java.nio.file.Files.isDirectory(parent)) {
+                throw new IllegalArgumentException("--disk " + target.disk + ": the directory " + parent + " does not exist");
+            }
+        }
         if (efiBootEntry) {
             checkBootEntryTarget();
         }
@@ -156,10 +166,11 @@ final class InstallCommand implements Callable<Integer> {
         long opened = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Progress progress = new PhaseLog(ConsoleProgress.forTerminal(output.silent()), output.silent() ? null : err);
+        PhaseLog progress = new PhaseLog(ConsoleProgress.forTerminal(output.silent()), output.silent() ? null : err);
         InstallPlan plan = target.disk != null
                 ? DiskInstaller.toImageFile(os, options, target.disk, diskSize, force, progress)
                 : DiskInstaller.toDevice(os, options, target.device, force, progress);
+        progress.succeeded();
         Integer bootEntry = null;
         if (efiBootEntry) {
             bootEntry = new EfiVarFs(efivarfs).addBootEntry(plan.loadOption());
@@ -211,18 +222,19 @@ final class InstallCommand implements Callable<Integer> {
         }
     }
 
-    private InstallOptions options() {
-        InstallOptions options = InstallOptions.defaults()
+    private InstallOptions options() throws IOException {
+        Profile chosen = profile.resolve().profile();
+        InstallOptions options = InstallOptions.forProfile(chosen)
                 .withLoader(Optional.ofNullable(boot.loader))
                 .withDirectBoot(boot.direct)
                 .withNodeParameters(Optional.ofNullable(nodeParameters))
                 .withUnverified(unverified)
                 .withReproducible(reproducible)
-                .withEspVolumeLabel(espVolumeLabel);
+                .withEspVolumeLabel(espVolumeLabel == null ? chosen.espVolumeLabel() : espVolumeLabel);
         Map<PartitionRole, Long> sizes = Map.of(PartitionRole.ESP, espSize, PartitionRole.SYSTEM_A, systemSize,
                 PartitionRole.SYSTEM_B, systemSize, PartitionRole.DATA, dataSize);
         for (PartitionRole role : PartitionRole.values()) {
-            PartitionSpec d = PartitionSpec.defaultFor(role);
+            PartitionSpec d = chosen.partition(role);
             String label = labels.getOrDefault(role.key(), d.label());
             UUID type = d.type();
             if (types.containsKey(role.key())) {
@@ -256,6 +268,7 @@ final class InstallCommand implements Callable<Integer> {
         doc.put("direct_boot", plan.directBoot());
         doc.put("loader", plan.loader().orElse(null));
         doc.put("verified", !plan.options().unverified());
+        doc.put("profile", plan.options().profile().key());
         List<Map<String, Object>> parts = new ArrayList<>();
         for (PlannedPartition p : plan.partitions()) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -9,6 +9,7 @@ import dev.osimg.launch.Launcher;
 import dev.osimg.launch.NodeResult;
 import dev.osimg.launch.PortForward;
 import dev.osimg.install.InstallOptions;
+import dev.osimg.oci.ImageReference;
 import dev.osimg.osimage.OsImage;
 import dev.osimg.registry.RegistryClient;
 import java.io.IOException;
@@ -28,6 +29,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -76,8 +78,17 @@ final class LaunchCommand implements Callable<Integer> {
             description = "Pass FILE to the OS on the ESP (metropolis/parameters.pb) and through fw_cfg (dev.monogon.metropolis/parameters.pb).")
     Path nodeParameters;
 
-    @Option(names = "--loader", paramLabel = "FILE", description = "The A/B loader to install on the ESP (as osimg install --loader).")
-    Path loader;
+    @ArgGroup(exclusive = true)
+    Boot boot = new Boot();
+
+    /** What the firmware starts: osimg's A/B loader by default, as osimg install does. */
+    static final class Boot {
+        @Option(names = "--loader", paramLabel = "FILE", description = "Another A/B loader instead of osimg's own (as osimg install --loader).")
+        Path loader;
+
+        @Option(names = "--direct-boot", description = "Make kernel.efi itself the firmware's boot program (no A/B loader).")
+        boolean directBoot;
+    }
 
     @Option(names = "--keep", paramLabel = "DIR", description = "Build the disks and variable stores in DIR (new or empty) and keep them.")
     Path keep;
@@ -112,13 +123,21 @@ final class LaunchCommand implements Callable<Integer> {
     @CommandLine.Mixin
     RegistryOptionsMixin registry;
 
+    @CommandLine.Mixin
+    SignatureOptionsMixin signatures;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         LaunchOptions options = options();
         try (RegistryClient client = registry.client()) {
             OsImage os = ImageArgument.open(image, client);
+            // Before any disk is built or VM started.
+            SignatureCheck.Outcome signature = signatures.check(ImageReference.parse(image), os.image(), client);
             PrintStream console = json ? System.err : System.out;
             PrintStream err = System.err;
+            if (signature.verified() != null && !quiet && !json) {
+                err.println("Signature: " + signature.describe());
+            }
             LaunchResult result = Launcher.launch(os, options, Host.system(), new ConsoleListener(console, err, nodes > 1, quiet || json));
             console.flush();
             if (json) {
@@ -131,8 +150,8 @@ final class LaunchCommand implements Callable<Integer> {
 
     private LaunchOptions options() {
         LaunchOptions.Builder b = LaunchOptions.builder().nodes(nodes).memoryMiB(memoryMiB()).cpus(cpus).tpm(tpm)
-                .noReboot(noReboot).qemuArgs(qemuArgs)
-                .install(InstallOptions.defaults().withLoader(Optional.ofNullable(loader)));
+                .noReboot(noReboot).qemuArgs(qemuArgs);
+        b.install(InstallOptions.defaults().withLoader(Optional.ofNullable(boot.loader)).withDirectBoot(boot.directBoot));
         if (diskSize != null) {
             b.diskSize(Sizes.parse(diskSize));
         }

@@ -6,6 +6,7 @@ import dev.osimg.ab.StateFile;
 import dev.osimg.install.LoaderState;
 import dev.osimg.install.LoaderState.Slot;
 import dev.osimg.install.SlotRecord;
+import dev.osimg.loader.AbLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -76,6 +77,7 @@ final class StatusCommand implements Callable<Integer> {
             doc.put("running_from", runningFrom);
         }
         doc.put("boots_next", s.bootsNext().letter());
+        doc.put("profile", profile(s));
         List<Map<String, Object>> slots = new ArrayList<>();
         for (var e : s.slots().entrySet()) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -90,11 +92,18 @@ final class StatusCommand implements Callable<Integer> {
         return doc;
     }
 
+    /** The install profile the slots' partition names belong to, or null for names of neither. */
+    private static String profile(AbStatus s) {
+        return s.slots().values().stream().map(i -> dev.osimg.install.Profile.ofSlotName(i.partition()))
+                .flatMap(java.util.Optional::stream).map(dev.osimg.install.Profile::key).findFirst().orElse(null);
+    }
+
     private static Map<String, Object> loader(BootProgram p) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("path", p.path());
         m.put("size", p.size());
         m.put("digest", p.digest());
+        m.put("osimg_loader", p.osimgLoader());
         m.put("direct_boot", p.directBoot());
         return m;
     }
@@ -114,7 +123,8 @@ final class StatusCommand implements Callable<Integer> {
     private static void print(PrintWriter out, AbStatus s, String espMount, String runningFrom) {
         LoaderState ls = s.state().state();
         out.printf("%s%s%n", s.disk(), espMount == null ? "" : " (ESP mounted at " + espMount + ")");
-        out.printf("  loader   %s%n", s.loader().map(p -> p.path() + " (" + Sizes.bytes(p.size()) + ", " + p.digest()
+        out.printf("  loader   %s%n", s.loader().map(p -> p.path() + " (" + (p.osimgLoader() ? AbLoader.NAME + ", " : "")
+                + Sizes.bytes(p.size()) + ", " + p.digest()
                 .substring(0, 19) + "…)" + (p.directBoot() ? " boots the kernel directly: no A/B switching" : ""))
                 .orElse("none on the ESP"));
         String file = switch (s.state().condition()) {
@@ -127,6 +137,7 @@ final class StatusCommand implements Callable<Integer> {
         if (s.running().isPresent()) {
             out.printf("  running  %s (%s)%n", s.running().get(), runningFrom);
         }
+        out.printf("  profile  %s%n", profile(s) == null ? "unknown (custom partition names)" : profile(s));
         out.printf("  boots    %s next%s%n", s.bootsNext(), ls.nextSlot() != Slot.NONE ? " (once), then " + ls.effectiveActive() : "");
         for (var e : s.slots().entrySet()) {
             AbStatus.SlotInfo info = e.getValue();

@@ -2,6 +2,7 @@ package dev.osimg.cli;
 
 import dev.osimg.ab.SlotUpdate;
 import dev.osimg.blob.Progress;
+import dev.osimg.oci.ImageReference;
 import dev.osimg.registry.RegistryImage;
 import dev.osimg.transfer.DeltaListener;
 import dev.osimg.transfer.DeltaPlan;
@@ -52,6 +53,9 @@ final class UpdateCommand implements Callable<Integer> {
     @CommandLine.Mixin
     RegistryOptionsMixin registry;
 
+    @CommandLine.Mixin
+    SignatureOptionsMixin signatures;
+
     @Option(names = "--delta", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = {"From a registry (the default): read and hash both slots, take every chunk of the new system found",
                 "there, and fetch only the others with HTTP Range, each verified before it is written. --no-delta streams",
@@ -64,8 +68,10 @@ final class UpdateCommand implements Callable<Integer> {
         // The client stays open for the whole update: payloads stream from the registry onto the disk.
         try (RegistryClient client = registry.client()) {
             OsImage os = ImageArgument.open(image, client);
+            // Before the disk is opened: a refused image leaves every slot as it was.
+            SignatureCheck.Outcome signature = signatures.check(ImageReference.parse(image), os.image(), client);
             PrintWriter err = spec.commandLine().getErr();
-            Progress progress = new PhaseLog(ConsoleProgress.forTerminal(quiet || json), quiet || json ? null : err);
+            PhaseLog progress = new PhaseLog(ConsoleProgress.forTerminal(quiet || json), quiet || json ? null : err);
             SlotUpdate update;
             String disk;
             plan = null;
@@ -80,8 +86,9 @@ final class UpdateCommand implements Callable<Integer> {
                     }
                 }
                 update.apply(progress);
+                progress.succeeded();
             }
-            print(os, update, disk, System.nanoTime() - start);
+            print(os, update, disk, signature, System.nanoTime() - start);
         }
         return ExitCodes.OK;
     }
@@ -99,7 +106,7 @@ final class UpdateCommand implements Callable<Integer> {
         };
     }
 
-    private void print(OsImage os, SlotUpdate update, String disk, long nanos) {
+    private void print(OsImage os, SlotUpdate update, String disk, SignatureCheck.Outcome signature, long nanos) {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -109,6 +116,7 @@ final class UpdateCommand implements Callable<Integer> {
             doc.put("slot", update.target().letter());
             doc.put("active", AbTargetOptions.json(update.after().activeSlot()));
             doc.put("next", AbTargetOptions.json(update.after().nextSlot()));
+            doc.put("signature", signature.describe());
             if (plan != null) {
                 doc.put("delta", DeltaReport.toJson(plan));
             }
@@ -118,6 +126,7 @@ final class UpdateCommand implements Callable<Integer> {
         }
         out.printf("Updated slot %s of %s with %s (%s %s, %s) in %s%n", update.target(), disk, os.image().location(),
                 os.productInfo().name(), os.productInfo().version(), os.image().manifestDigest(), Sizes.seconds(nanos));
+        out.printf("Signature: %s%n", signature.describe());
         if (commit) {
             out.printf("Slot %s is active: every boot starts it.%n", update.target());
         } else {

@@ -49,7 +49,7 @@ class AbCommandsTest {
     /** Builds version {@code version} of a test OS (random kernel and system) and returns its reference. */
     static String build(Path into, int version, int systemSize) throws Exception {
         Path payloads = Files.createDirectories(into.resolve("payloads-" + version));
-        Files.write(payloads.resolve("kernel.efi"), random(200_000 + version, version));
+        TestKernel.write(payloads.resolve("kernel.efi"), 200_000 + version, version);
         Files.write(payloads.resolve("system"), random(systemSize, 100 + version));
         Path out = into.resolve("v" + version);
         Run build = osimg("build", "-q", "-o", out.toString(), "--name", "Test OS", "--version", version + ".0",
@@ -105,6 +105,7 @@ class AbCommandsTest {
         assertThat(s.get("boots_next").asText()).isEqualTo("a");
         assertThat(s.get("loader").get("path").asText()).isEqualTo("/EFI/BOOT/BOOTx64.EFI");
         assertThat(s.get("loader").get("direct_boot").asBoolean()).isFalse();
+        assertThat(s.get("loader").get("osimg_loader").asBoolean()).as("a stand-in loader").isFalse();
         assertThat(s.get("slots").get(0).get("image").get("version").asText()).isEqualTo("1.0");
         assertThat(s.get("slots").get(0).get("image").get("written_by").asText()).isEqualTo("install");
         assertThat(s.get("slots").get(1).get("holds_image").asBoolean()).isFalse();

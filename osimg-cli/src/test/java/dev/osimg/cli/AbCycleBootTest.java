@@ -71,6 +71,9 @@ class AbCycleBootTest {
     @Test
     @Order(1)
     void theInstalledDiskBootsSlotA() throws Exception {
+        JsonNode s = status("--disk", d);
+        assertThat(s.get("loader").get("osimg_loader").asBoolean()).isTrue();
+        assertThat(s.get("loader").get("direct_boot").asBoolean()).isFalse();
         assertBoots("v1", "a");
     }
 

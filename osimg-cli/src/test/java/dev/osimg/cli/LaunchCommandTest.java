@@ -51,7 +51,8 @@ class LaunchCommandTest {
         InstallCommandTest.Run run = InstallCommandTest.osimg("launch", image, "--expect", MARKER, "--timeout", "300",
                 "--memory", "256", "--node-parameters", params.toString(), "--tpm", "--keep", keep.toString(), "--json");
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.err()).containsPattern(MARKER + "entry=\\S+ partuuid=\\S+ params=node-params-7");
+        // osimg's A/B loader (the install default) started slot A and said so through the Boot Loader Interface.
+        assertThat(run.err()).containsPattern(MARKER + "entry=boot-a.efi partuuid=\\S+ params=node-params-7");
         JsonNode doc = JSON.readTree(run.out());
         assertThat(doc.get("outcome").asText()).isEqualTo("matched");
         assertThat(doc.get("disk_build_seconds").asDouble()).isPositive();

@@ -35,7 +35,7 @@ class LaunchSignalsTest {
         byte[] system = new byte[1 << 20];
         random.nextBytes(system);
         Files.write(fixtures.resolve("system"), system);
-        InstallCommandTest.Run build = InstallCommandTest.osimg("build", "-q", "-o", fixtures.resolve("img").toString(),
+        InstallCommandTest.Run build = InstallCommandTest.osimg("build", "-q", "--any-payload", "-o", fixtures.resolve("img").toString(),
                 "--variant", "x86_64", "-p", "kernel.efi=" + fixtures.resolve("kernel.efi"), "-p", "system=" + fixtures.resolve("system"));
         assertThat(build.exitCode()).as(build.err()).isZero();
         image = "oci:" + fixtures.resolve("img");
@@ -44,6 +44,12 @@ class LaunchSignalsTest {
     @Test
     void sigtermStopsEveryVmAndRemovesTheWorkDirectory() throws Exception {
         List<ProcessHandle> children = launchAndSignal("TERM", 2);
+        // The two VMs were on one private segment: the same multicast group on loopback, each its own MAC.
+        List<String> netdevs = children.stream().map(LaunchSignalsTest::arguments)
+                .map(a -> a.get(a.indexOf("-netdev") + 1)).distinct().toList();
+        assertThat(netdevs).hasSize(1).allMatch(n -> n.matches("socket,id=net0,mcast=239\\.[0-9.]+:\\d+,localaddr=127\\.0\\.0\\.1"));
+        assertThat(children.stream().map(LaunchSignalsTest::arguments).map(a -> a.get(a.indexOf("-netdev") + 3)))
+                .containsExactlyInAnyOrder("virtio-net-pci,netdev=net0,mac=52:54:00:6f:73:01", "virtio-net-pci,netdev=net0,mac=52:54:00:6f:73:02");
         assertThat(children).noneMatch(ProcessHandle::isAlive);
         assertThat(workDirectories()).isEmpty();
     }
@@ -89,6 +95,8 @@ class LaunchSignalsTest {
             if (more.length > 0) {
                 assertThat(children).anyMatch(p -> command(p).contains("swtpm"));
             }
+            arguments.clear();
+            children.forEach(p -> arguments.put(p, List.of(p.info().arguments().orElse(new String[0]))));
             new ProcessBuilder("kill", "-" + signal, Long.toString(osimg.pid())).start().waitFor();
             assertThat(osimg.waitFor(30, TimeUnit.SECONDS)).as("osimg still runs after SIG%s", signal).isTrue();
         } finally {
@@ -98,6 +106,13 @@ class LaunchSignalsTest {
             p.onExit().get(10, TimeUnit.SECONDS);
         }
         return children;
+    }
+
+    /** The command-line arguments of each process seen, taken while it ran. */
+    private static final java.util.Map<ProcessHandle, List<String>> arguments = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static List<String> arguments(ProcessHandle p) {
+        return arguments.get(p);
     }
 
     private List<Path> workDirectories() throws Exception {

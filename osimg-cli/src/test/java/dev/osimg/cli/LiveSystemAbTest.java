@@ -104,6 +104,9 @@ class LiveSystemAbTest {
         variable(efivars, "LoaderEntrySelected", "boot-a.efi");
         String vars = efivars.toString();
 
+        // The same disk offline, as a block device.
+        assertThat(status("--device", device).get("slots").get(0).get("image").get("version").asText()).isEqualTo("1.0");
+
         JsonNode s = status("--efivarfs", vars);
         assertThat(s.get("disk").asText()).isEqualTo(device);
         assertThat(s.get("running").asText()).isEqualTo("a");
@@ -133,6 +136,8 @@ class LiveSystemAbTest {
         s = status("--efivarfs", vars);
         assertThat(s.get("esp_mount").asText()).isEqualTo(mountPoint.toString());
         assertThat(s.get("running").asText()).isEqualTo("b");
+        AbCommandsTest.refused(disk, 1, device + " is in use: " + device + "p1 is mounted at " + mountPoint, "update", v3,
+                "--device", device);
         ok(osimg("update", v3, "--efivarfs", vars, "-q"));
         assertThat(Files.readAllBytes(mountPoint.resolve("EFI/metropolis/boot-a.efi")))
                 .isEqualTo(Files.readAllBytes(fixtures.resolve("payloads-3/kernel.efi")));

@@ -90,9 +90,7 @@ class SigningCommandsTest {
 
     private static Digest build(String repoAndTag, int seed) throws Exception {
         Path src = Files.createDirectories(fixtures.resolve("src-" + seed));
-        byte[] kernel = new byte[5_000];
-        new Random(seed).nextBytes(kernel);
-        Files.write(src.resolve("kernel.efi"), kernel);
+        TestKernel.write(src.resolve("kernel.efi"), 5_000, seed);
         byte[] system = new byte[300_000];
         new Random(seed + 100).nextBytes(system);
         Files.write(src.resolve("system"), system);
@@ -121,6 +119,37 @@ class SigningCommandsTest {
                 host + "/os/a:v1");
         assertThat(wrong.exitCode()).isEqualTo(ExitCodes.FAILURE);
         assertThat(wrong.err().strip()).isEqualTo("osimg: error: private key " + ciKey + ": wrong password (or the file is damaged)");
+    }
+
+    @Test
+    void passwordsAreAskedOnATerminalWhenNoEnvironmentVariableIsSet() throws Exception {
+        Path prefix = dir.resolve("tty");
+        String generated = onTerminal("tty pass\ntty pass\n", "generate-key-pair", "--output-key-prefix", prefix.toString());
+        assertThat(generated).contains("Enter password for the private key").contains("Enter it again")
+                .contains("Private key written to " + prefix + ".key (encrypted)");
+        InstallCommandTest.tool("openssl", "pkey", "-in", prefix + ".key", "-passin", "pass:tty pass", "-noout");
+        build("os/tty:v1", 6);
+        String signed = onTerminal("tty pass\n", "sign", "--key", prefix + ".key", host + "/os/tty:v1");
+        assertThat(signed).contains("Enter password for private key " + prefix + ".key").contains("Signed " + host + "/os/tty:v1");
+        assertThat(osimg("verify", "-q", "--key", prefix + ".pub", host + "/os/tty:v1").exitCode()).isZero();
+    }
+
+    /** Runs osimg in a child JVM on a pseudo-terminal (util-linux script) with {@code typed} as keyboard input. */
+    private static String onTerminal(String typed, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        String line = String.join(" ", command.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList());
+        ProcessBuilder builder = new ProcessBuilder("script", "-qec", line, "/dev/null").redirectErrorStream(true);
+        builder.environment().remove("OSIMG_PASSWORD");
+        Process process = builder.start();
+        process.getOutputStream().write(typed.getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+        process.getOutputStream().close();
+        assertThat(process.exitValue()).as(output).isZero();
+        return output;
     }
 
     @Test
@@ -250,6 +279,27 @@ class SigningCommandsTest {
     }
 
     @Test
+    void updateAndLaunchRefuseAnUnsignedImageBeforeTouchingAnything() throws Exception {
+        Path disk = dir.resolve("ab.img");
+        Run install = osimg("install", host + "/os/a:v1", "--disk", disk.toString(), "--esp-size", "40", "--system-size", "8",
+                "--data-size", "0", "--verify-key", ciPub.toString());
+        assertThat(install.exitCode()).as(install.err()).isZero();
+        Digest before = Digest.of(Files.readAllBytes(disk));
+        var modified = Files.getLastModifiedTime(disk);
+        assertRefused(osimg("update", host + "/os/b:v1", "--disk", disk.toString(), "--verify-key", ciPub.toString()), "is not signed");
+        assertThat(Digest.of(Files.readAllBytes(disk))).as("every byte of the disk").isEqualTo(before);
+        assertThat(Files.getLastModifiedTime(disk)).isEqualTo(modified);
+
+        Run update = osimg("update", host + "/os/a:v1", "--disk", disk.toString(), "--verify-key", ciPub.toString());
+        assertThat(update.exitCode()).as(update.err()).isZero();
+        assertThat(update.out()).contains("Signature: signed by " + ciPub);
+
+        Path work = Files.createDirectories(dir.resolve("launch-work"));
+        assertRefused(osimg("launch", host + "/os/b:v1", "--verify-key", ciPub.toString(), "--work-dir", work.toString()), "is not signed");
+        assertThat(work).isEmptyDirectory();
+    }
+
+    @Test
     void aRefusedInstallLeavesTheBlockDeviceUntouched() throws Exception {
         Path backing = dir.resolve("device.bin");
         byte[] pattern = new byte[8 << 20];
@@ -289,6 +339,11 @@ class SigningCommandsTest {
         Run unsignedDefault = osimg("pull", "-q", "--policy", policy.toString(), host + "/os/by-default:v1", dir.resolve("p").toString());
         assertThat(unsignedDefault.exitCode()).isNotZero();
 
+        assertRefused(osimg("verify", "-q", "--json", "--policy", policy.toString(), host + "/os/a:v1"), "verifies with key " + plainPub);
+        Run verifyAllowed = osimg("verify", "-q", "--json", "--policy", policy.toString(), host + "/os/b:v1");
+        assertThat(verifyAllowed.exitCode()).as(verifyAllowed.err()).isZero();
+        assertThat(JSON.readTree(verifyAllowed.out()).path("signature").asText()).contains("rule registries." + host + "/os/b");
+
         Files.writeString(policy, "{\"registries\": {\"" + host + "\": {\"keys\": []}}}");
         Run bad = osimg("install", host + "/os/a:v1", "--disk", a.toString(), "--policy", policy.toString());
         assertThat(bad.exitCode()).isEqualTo(ExitCodes.FAILURE);
@@ -306,8 +361,12 @@ class SigningCommandsTest {
 
         Path layout = dir.resolve("layout");
         assertThat(osimg("pull", "-q", host + "/os/a:v1", layout.toString()).exitCode()).isZero();
-        Run second = osimg("sign", "--key", plainKey.toString(), layout.toString());
+        Run second = osimg("sign", "--json", "--key", plainKey.toString(), layout.toString());
         assertThat(second.exitCode()).as(second.err()).isZero();
+        JsonNode signedJson = JSON.readTree(second.out());
+        assertThat(signedJson.path("digest").asText()).isEqualTo(digestA.toString());
+        assertThat(signedJson.path("signature_tag").asText()).isEqualTo(SignatureManifest.tag(digestA));
+        assertThat(signedJson.path("signatures").asText()).isEqualTo("oci:" + layout);
         assertThat(osimg("push", layout.toString(), host + "/os/a-pushed:v1").out()).contains("Signatures copied: 2");
         JsonNode sig = JSON.readTree(get("/v2/os/a-pushed/manifests/" + SignatureManifest.tag(digestA), "application/vnd.oci.image.manifest.v1+json"));
         assertThat(sig.path("layers")).hasSize(2);

@@ -16,8 +16,10 @@ import dev.osimg.install.DiskInstaller;
 import dev.osimg.install.LoaderState;
 import dev.osimg.install.LoaderState.Slot;
 import dev.osimg.install.SlotRecord;
+import dev.osimg.loader.AbLoader;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -34,6 +36,8 @@ public final class AbDisk implements Closeable {
     public static final String STATE_PATH = "EFI/metropolis/loader_state.pb";
     /** The firmware's fallback boot paths, where install puts the loader. */
     private static final String[] BOOT_PATHS = {"EFI/BOOT/BOOTx64.EFI", "EFI/BOOT/BOOTAA64.EFI"};
+    /** osimg's loader names itself in UTF-16 (its LoaderInfo): how any of its versions is recognised. */
+    private static final byte[] LOADER_NAME = AbLoader.NAME.getBytes(StandardCharsets.UTF_16LE);
 
     private final BlockDevice device;
     private final AbLayout layout;
@@ -185,10 +189,23 @@ public final class AbDisk implements Closeable {
                     direct |= kernel.isPresent() && Arrays.equals(kernel.get(), program.get());
                 }
                 return Optional.of(new BootProgram("/" + path, program.get().length, Digest.of(program.get()).toString(),
-                        direct || !anyKernel));
+                        contains(program.get(), LOADER_NAME), direct || !anyKernel));
             }
         }
         return Optional.empty();
+    }
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     /** The ESP path of a slot's kernel. */

@@ -4,6 +4,7 @@ import dev.osimg.disk.Gpt;
 import dev.osimg.disk.GptPartition;
 import dev.osimg.install.LoaderState.Slot;
 import dev.osimg.install.PartitionRole;
+import dev.osimg.install.Profile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -55,6 +56,14 @@ public record AbLayout(GptPartition esp, int espNumber, GptPartition systemA, Gp
             String name = all.get(i).name().toUpperCase(Locale.ROOT);
             if (name.equals(nameSuffix) || nameSuffix.startsWith("-") && name.endsWith(nameSuffix)) {
                 found = i;
+            }
+        }
+        // The generic profile's slots share one type GUID (DPS root): only their names tell A from B.
+        for (int i = 0; i < all.size() && found < 0; i++) {
+            for (Profile profile : Profile.ALL) {
+                if (all.get(i).name().equalsIgnoreCase(profile.partition(role).label())) {
+                    found = i;
+                }
             }
         }
         return found;

@@ -2,6 +2,12 @@ package dev.osimg.digest;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -24,6 +30,22 @@ public record Digest(String hex) {
             throw new InvalidDigestException("sha256 digest must be 64 lowercase hex digits, got "
                     + quote(hex));
         }
+    }
+
+    /** The SHA-256 of a file, read through a mapping (no copy into the heap). */
+    public static Digest ofFile(Path file) throws IOException {
+        MessageDigest sha256 = newSha256();
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
+            long size = channel.size();
+            if (size > 0) {
+                MemorySegment mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+                long step = 64L << 20;
+                for (long at = 0; at < size; at += step) {
+                    sha256.update(mapped.asSlice(at, Math.min(step, size - at)).asByteBuffer());
+                }
+            }
+        }
+        return fromSha256(sha256.digest());
     }
 
     /** Parses {@code sha256:<hex>}; every other algorithm or form is rejected. */

@@ -71,8 +71,12 @@ public final class DeviceUsage {
         List<String> users = new ArrayList<>();
         for (String line : Files.readAllLines(mountInfo)) {
             String[] fields = line.split(" ");
+            String source = mountSource(fields);
             if (fields.length > 4 && devices.containsKey(fields[2])) {
                 users.add(devices.get(fields[2]) + " is mounted at " + unescape(fields[4]));
+            } else if (fields.length > 4 && devices.containsValue(source)) {
+                // A FUSE filesystem (fusefat, ntfs-3g) has a device number of its own; its source names the device.
+                users.add(source + " is mounted at " + unescape(fields[4]));
             }
         }
         for (Path node : nodes) {
@@ -140,10 +144,12 @@ public final class DeviceUsage {
     }
 
     /**
-     * Where partition {@code number} of the disk {@code device} is mounted (its first mount), when it is: a mount of
-     * the partition's device number, or a mount whose source is the partition's node (FUSE filesystems).
+     * Where the partition of the disk {@code device} that starts at {@code startSector} (512-byte sectors, as the
+     * kernel counts them; partition numbers can skip unused GPT entries, starts cannot) is mounted (its first mount),
+     * when it is: a mount of the partition's device number, or a mount whose source is the partition's node (FUSE
+     * filesystems).
      */
-    public Optional<Path> partitionMountPoint(Path device, int number) throws IOException {
+    public Optional<Path> partitionMountPoint(Path device, long startSector) throws IOException {
         Path sys = sysBlock.resolve(id(device));
         if (!Files.isDirectory(sys)) {
             return Optional.empty();
@@ -152,8 +158,9 @@ public final class DeviceUsage {
         String node = null;
         try (DirectoryStream<Path> children = Files.newDirectoryStream(sys.toRealPath())) {
             for (Path child : children) {
-                Path partition = child.resolve("partition");
-                if (Files.exists(partition) && Files.readString(partition).strip().equals(String.valueOf(number))) {
+                Path start = child.resolve("start");
+                if (Files.exists(child.resolve("partition")) && Files.exists(start)
+                        && Files.readString(start).strip().equals(String.valueOf(startSector))) {
                     id = Files.readString(child.resolve("dev")).strip();
                     node = "/dev/" + child.getFileName();
                 }
@@ -164,13 +171,17 @@ public final class DeviceUsage {
         }
         for (String line : Files.readAllLines(mountInfo)) {
             String[] fields = line.split(" ");
-            int separator = List.of(fields).indexOf("-");
-            String source = separator > 0 && separator + 2 < fields.length ? unescape(fields[separator + 2]) : "";
-            if (fields.length > 4 && (fields[2].equals(id) || source.equals(node))) {
+            if (fields.length > 4 && (fields[2].equals(id) || mountSource(fields).equals(node))) {
                 return Optional.of(Path.of(unescape(fields[4])));
             }
         }
         return Optional.empty();
+    }
+
+    /** The mount source of a mountinfo line (the field after the separator and the filesystem type), or "". */
+    private static String mountSource(String[] fields) {
+        int separator = List.of(fields).indexOf("-");
+        return separator > 0 && separator + 2 < fields.length ? unescape(fields[separator + 2]) : "";
     }
 
     private static long major(long rdev) {

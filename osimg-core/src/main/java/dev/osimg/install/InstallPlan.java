@@ -63,8 +63,6 @@ public record InstallPlan(OsImage image, InstallOptions options, long diskSize, 
     public static final String KERNEL_PAYLOAD = "kernel.efi";
     /** The payload written to system slot A. */
     public static final String SYSTEM_PAYLOAD = "system";
-    /** The description of the load option. */
-    public static final String BOOT_DESCRIPTION = "Metropolis";
     /** Timestamps of reproducible disks: the FAT epoch. */
     public static final LocalDateTime REPRODUCIBLE_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
 
@@ -114,7 +112,7 @@ public record InstallPlan(OsImage image, InstallOptions options, long diskSize, 
         if (!options.directBoot()) {
             tree.add(STATE_PATH, new BytesBlob(LoaderState.DEFAULT.encode()));
         }
-        parameters.ifPresent(p -> tree.add("metropolis/parameters.pb", p));
+        parameters.ifPresent(p -> tree.add(options.profile().parametersPath(), p));
         LocalDateTime time = options.reproducible() ? REPRODUCIBLE_TIME
                 : LocalDateTime.now(ZoneOffset.UTC).withNano(0);
         // What slot A holds, for osimg status.
@@ -142,16 +140,7 @@ public record InstallPlan(OsImage image, InstallOptions options, long diskSize, 
         }
 
         long tailBytes = (1 + Gpt.entryArrayBlocks(blockSize)) * blockSize;
-        long required;
-        try {
-            long partitionMiB = Math.addExact(Math.addExact(Math.addExact(espSpec.sizeMiB(), systemA.sizeMiB()),
-                    systemB.sizeMiB()), data.sizeMiB());
-            required = Math.addExact(Math.addExact(ALIGNMENT, Math.multiplyExact(partitionMiB, MIB)), tailBytes);
-        } catch (ArithmeticException e) {
-            throw new DiskSpaceException("the partitions add up to more than " + Long.MAX_VALUE + " bytes (ESP "
-                    + espSpec.sizeMiB() + ", system " + systemA.sizeMiB() + " and " + systemB.sizeMiB() + ", data "
-                    + data.sizeMiB() + " MiB); no disk is that large");
-        }
+        long required = requiredSize(options, blockSize);
         long size = diskSize < 0 ? required : diskSize;
         if (size < required) {
             throw new DiskSpaceException("the disk is " + size + " bytes (" + size / MIB + " MiB) but the partitions need "
@@ -175,10 +164,31 @@ public record InstallPlan(OsImage image, InstallOptions options, long diskSize, 
         }
         Gpt gpt = new Gpt(id.guid("disk"), partitions.stream().map(PlannedPartition::entry).toList());
         PlannedPartition espPartition = partitions.getFirst();
-        LoadOption option = LoadOption.active(BOOT_DESCRIPTION, DevicePath.hardDriveFile(espPartition.number(),
+        LoadOption option = LoadOption.active(options.profile().bootDescription(), DevicePath.hardDriveFile(espPartition.number(),
                 espPartition.entry().firstLba(), espPartition.entry().blocks(), espPartition.entry().id(), "/" + bootPath));
         return new InstallPlan(image, options, size, blockSize, partitions, gpt, esp, id.volumeId(), time, system, systemBlob,
                 bootPath, options.directBoot(), loaderName, option);
+    }
+
+    /**
+     * The smallest disk that holds the partitions of {@code options} and the GPT: the size of an image file made
+     * without an explicit size. Needs no image, so a caller can size a disk before planning its install.
+     */
+    public static long requiredSize(InstallOptions options, int blockSize) {
+        PartitionSpec esp = options.partition(PartitionRole.ESP);
+        PartitionSpec systemA = options.partition(PartitionRole.SYSTEM_A);
+        PartitionSpec systemB = options.partition(PartitionRole.SYSTEM_B);
+        PartitionSpec data = options.partition(PartitionRole.DATA);
+        long tailBytes = (1 + Gpt.entryArrayBlocks(blockSize)) * blockSize;
+        try {
+            long partitionMiB = Math.addExact(Math.addExact(Math.addExact(esp.sizeMiB(), systemA.sizeMiB()),
+                    systemB.sizeMiB()), data.sizeMiB());
+            return Math.addExact(Math.addExact(ALIGNMENT, Math.multiplyExact(partitionMiB, MIB)), tailBytes);
+        } catch (ArithmeticException e) {
+            throw new DiskSpaceException("the partitions add up to more than " + Long.MAX_VALUE + " bytes (ESP "
+                    + esp.sizeMiB() + ", system " + systemA.sizeMiB() + " and " + systemB.sizeMiB() + ", data "
+                    + data.sizeMiB() + " MiB); no disk is that large");
+        }
     }
 
     /** The partition of a role, when there is one. */

@@ -1,15 +1,16 @@
 package dev.osimg.launch;
 
+import dev.osimg.install.DiskInstaller;
 import dev.osimg.install.InstallOptions;
 import dev.osimg.install.InstallPlan;
 import dev.osimg.install.PartitionRole;
 import dev.osimg.install.PartitionSpec;
-import dev.osimg.linux.FileCloner;
 import dev.osimg.osimage.OsImage;
 import dev.osimg.osimage.OsImageFormatException;
 import dev.osimg.osimage.Payload;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -79,7 +80,7 @@ public final class Launcher {
         }
         InstallOptions install = installOptions(system);
         long diskSize = options.diskSize().orElse(Math.max(LaunchOptions.DEFAULT_DISK_SIZE,
-                InstallPlan.compute(image, install, -1, 512).diskSize()));
+                InstallPlan.requiredSize(install, DiskInstaller.IMAGE_BLOCK_SIZE)));
         boolean clonePayloads = !kernel.compressed() && !system.compressed()
                 && kernel.unverified().localFile().isPresent() && system.unverified().localFile().isPresent();
 
@@ -103,7 +104,7 @@ public final class Launcher {
             List<Future<?>> vars = new ArrayList<>();
             for (Path dir : dirs) {
                 vars.add(pool.submit(() -> {
-                    FileCloner.cloneOrCopySparse(firmware.varsTemplate(), dir.resolve(firmware.varsTemplate().getFileName()));
+                    LaunchDisks.copySparse(firmware.varsTemplate(), dir.resolve(firmware.varsTemplate().getFileName()));
                     return null;
                 }));
             }
@@ -185,16 +186,14 @@ public final class Launcher {
         }
     }
 
-    /** Whether {@code source} can be reflinked into {@code dir} (same filesystem, one that shares extents). */
+    /**
+     * Whether {@code source} is likely to be reflinked into {@code dir}: both on one XFS or btrfs filesystem. Asked of
+     * the file system's type rather than by cloning, which would load the native-call layer (hundreds of
+     * milliseconds of a launch's start) for an estimate; a wrong guess ends in a clear "no space" error.
+     */
     private static boolean reflinks(Path source, Path dir) throws IOException {
-        Path probe = dir.resolve(".osimg-reflink-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        try {
-            return FileCloner.tryClone(source, probe);
-        } catch (IOException e) {
-            return false;
-        } finally {
-            Files.deleteIfExists(probe);
-        }
+        FileStore store = Files.getFileStore(dir);
+        return store.equals(Files.getFileStore(source)) && (store.type().equals("xfs") || store.type().equals("btrfs"));
     }
 
     private static long sizeOf(Path file) {

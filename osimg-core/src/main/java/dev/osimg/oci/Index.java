@@ -24,6 +24,15 @@ public record Index(
         annotations = Collections.unmodifiableSortedMap(new TreeMap<>(annotations == null ? Map.of() : annotations));
     }
 
+    /** Parses index bytes ({@code index.json}); {@code what} names them in the error. */
+    public static Index parse(byte[] bytes, String what) throws InvalidImageException {
+        try {
+            return dev.osimg.json.GoCompatibleJson.mapper().readValue(bytes, Index.class);
+        } catch (java.io.IOException e) {
+            throw new InvalidImageException(what + " is not a valid image index: " + dev.osimg.json.JsonProblem.describe(e), e);
+        }
+    }
+
     /** A schema-2 image index of these manifests. */
     public static Index of(List<Descriptor> manifests) {
         return new Index(2, MediaTypes.IMAGE_INDEX, null, manifests, null, null);

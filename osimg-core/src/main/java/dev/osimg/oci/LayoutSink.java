@@ -64,6 +64,12 @@ public final class LayoutSink implements ImageSink {
             temp = writer.newTempBlob();
         }
         String what = source.location() + ": blob " + descriptor.digest();
+        long free = Files.getFileStore(temp).getUsableSpace();
+        if (descriptor.size() > free) {
+            Files.deleteIfExists(temp);
+            throw new IOException(what + " is " + descriptor.size() + " bytes but the file system of " + writer.target()
+                    + " has " + free + " bytes free; refused before downloading it");
+        }
         BlobTap.Receiver receiver = tap.open(descriptor);
         try {
             Digest actual = stream(blob, temp, receiver, progress, what, descriptor.size());
@@ -125,7 +131,7 @@ public final class LayoutSink implements ImageSink {
         if (source.manifest().artifactType() != null && !source.manifest().artifactType().isEmpty()) {
             descriptor = descriptor.withArtifactType(source.manifest().artifactType());
         }
-        check.check(new StagedImage(source, bytes));
+        check.check(ManifestImage.of(location(), source.manifestDigest(), bytes, source.manifest(), this::stagedBlob));
         writer.commit(descriptor, tag);
         return descriptor;
     }
@@ -135,45 +141,14 @@ public final class LayoutSink implements ImageSink {
         writer.close();
     }
 
-    /** The image as written so far, read back from the staged blobs. */
-    private final class StagedImage implements OciImage {
-        private final OciImage source;
-        private final byte[] bytes;
-
-        StagedImage(OciImage source, byte[] bytes) {
-            this.source = source;
-            this.bytes = bytes;
+    /** A blob as staged so far, checked to have the descriptor's size. */
+    private Blob stagedBlob(Descriptor descriptor) throws IOException {
+        Path path = writer.stagedBlob(descriptor.digest());
+        long size = Files.size(path);
+        if (size != descriptor.size()) {
+            throw new IOException(location() + ": blob " + descriptor.digest() + " is " + size + " bytes, its descriptor says "
+                    + descriptor.size());
         }
-
-        @Override
-        public String location() {
-            return LayoutSink.this.location();
-        }
-
-        @Override
-        public Digest manifestDigest() {
-            return source.manifestDigest();
-        }
-
-        @Override
-        public byte[] manifestBytes() {
-            return bytes.clone();
-        }
-
-        @Override
-        public Manifest manifest() {
-            return source.manifest();
-        }
-
-        @Override
-        public Blob blob(Descriptor descriptor) throws IOException {
-            Path path = writer.stagedBlob(descriptor.digest());
-            long size = Files.size(path);
-            if (size != descriptor.size()) {
-                throw new IOException(location() + ": blob " + descriptor.digest() + " is " + size + " bytes, its descriptor says "
-                        + descriptor.size());
-            }
-            return new FileBlob(path, size);
-        }
+        return new FileBlob(path, size);
     }
 }

@@ -59,12 +59,7 @@ public final class OciLayout {
         } catch (NoSuchFileException e) {
             throw new IOException(dir + " is not a complete OCI image layout: it has no index.json");
         }
-        Index index;
-        try {
-            index = GoCompatibleJson.mapper().readValue(bytes, Index.class);
-        } catch (JsonProcessingException e) {
-            throw new InvalidImageException(indexFile + " is not a valid image index: " + dev.osimg.json.JsonProblem.describe(e), e);
-        }
+        Index index = Index.parse(bytes, indexFile.toString());
         if (index.mediaType() != null && !index.mediaType().isEmpty() && !index.mediaType().equals(MediaTypes.IMAGE_INDEX)) {
             throw new IOException(indexFile + ": mediaType is \"" + index.mediaType() + "\", expected \"" + MediaTypes.IMAGE_INDEX + "\"");
         }
@@ -96,7 +91,7 @@ public final class OciLayout {
                         + LAYOUT_VERSION + "\"}");
             }
             version = field.asText();
-        } catch (JsonProcessingException e) {
+        } catch (JsonProcessingException | java.io.CharConversionException e) {
             throw new InvalidImageException(file + " is not valid JSON: " + dev.osimg.json.JsonProblem.describe(e), e);
         }
         if (!LAYOUT_VERSION.equals(version)) {
@@ -149,7 +144,7 @@ public final class OciLayout {
         SmallBlobs.checkDocumentSize(chosen, manifestWhat);
         byte[] manifestBytes = SmallBlobs.readVerified(blob(chosen), chosen, manifestWhat);
         Manifest manifest = Manifest.parse(manifestBytes, manifestWhat);
-        return new LayoutImage(location, chosen.digest(), manifestBytes, manifest);
+        return ManifestImage.of(location, chosen.digest(), manifestBytes, manifest, this::blob);
     }
 
     /** A blob of this layout, checked to exist with the descriptor's size. */
@@ -184,44 +179,5 @@ public final class OciLayout {
                 .map(t -> "\"" + t + "\"")
                 .toList();
         return tags.isEmpty() ? "(no tags)" : "(tags " + String.join(", ", tags) + ")";
-    }
-
-    private final class LayoutImage implements OciImage {
-        private final String location;
-        private final Digest digest;
-        private final byte[] bytes;
-        private final Manifest manifest;
-
-        LayoutImage(String location, Digest digest, byte[] bytes, Manifest manifest) {
-            this.location = location;
-            this.digest = digest;
-            this.bytes = bytes;
-            this.manifest = manifest;
-        }
-
-        @Override
-        public String location() {
-            return location;
-        }
-
-        @Override
-        public Digest manifestDigest() {
-            return digest;
-        }
-
-        @Override
-        public byte[] manifestBytes() {
-            return bytes.clone();
-        }
-
-        @Override
-        public Manifest manifest() {
-            return manifest;
-        }
-
-        @Override
-        public Blob blob(Descriptor descriptor) throws IOException {
-            return OciLayout.this.blob(descriptor);
-        }
     }
 }

@@ -5,8 +5,6 @@ import dev.osimg.json.GoCompatibleJson;
 import dev.osimg.linux.Renames;
 import dev.osimg.linux.TemporaryFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -14,8 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +35,6 @@ import java.util.stream.Stream;
 public final class OciLayoutWriter implements AutoCloseable {
     /** The bytes of {@code oci-layout} the reference writer produces. */
     public static final byte[] OCI_LAYOUT_FILE = "{\"imageLayoutVersion\": \"1.0.0\"}\n".getBytes(StandardCharsets.US_ASCII);
-
-    private static final int HASH_BUFFER = 1 << 20;
 
     private final Path target;
     private final Path workDir;
@@ -168,7 +162,7 @@ public final class OciLayoutWriter implements AutoCloseable {
             return true;
         }
         Path blob = OciLayout.blobPath(workDir, digest);
-        if (!Files.isRegularFile(blob) || Files.size(blob) != size || !digestOf(blob).equals(digest)) {
+        if (!Files.isRegularFile(blob) || Files.size(blob) != size || !Digest.ofFile(blob).equals(digest)) {
             return false;
         }
         intact.add(digest);
@@ -236,7 +230,7 @@ public final class OciLayoutWriter implements AutoCloseable {
                 Path destination = blobDir(dir).resolve(blob.getFileName());
                 Digest digest = Digest.parse(Digest.ALGORITHM + ":" + blob.getFileName());
                 boolean keep = Files.isRegularFile(destination) && Files.size(destination) == Files.size(blob)
-                        && digestOf(destination).equals(digest);
+                        && Digest.ofFile(destination).equals(digest);
                 if (!keep) {
                     Files.move(blob, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 }
@@ -288,17 +282,6 @@ public final class OciLayoutWriter implements AutoCloseable {
 
     private static Path blobDir(Path layout) {
         return layout.resolve("blobs").resolve(Digest.ALGORITHM);
-    }
-
-    private static Digest digestOf(Path file) throws IOException {
-        MessageDigest sha256 = Digest.newSha256();
-        ByteBuffer buffer = ByteBuffer.allocateDirect(HASH_BUFFER);
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            while (in.read(buffer.clear()) >= 0) {
-                sha256.update(buffer.flip());
-            }
-        }
-        return Digest.fromSha256(sha256.digest());
     }
 
     private static void replaceAtomically(Path dir, String name, byte[] bytes) throws IOException {

@@ -1,7 +1,5 @@
 package dev.osimg.osimage;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.osimg.json.GoCompatibleJson;
 import dev.osimg.oci.Descriptor;
 import dev.osimg.digest.Digest;
 import dev.osimg.oci.Manifest;
@@ -65,12 +63,7 @@ public final class OsImage {
         String configWhat = where + ": config " + configDescriptor.digest();
         SmallBlobs.checkDocumentSize(configDescriptor, configWhat);
         byte[] configBytes = SmallBlobs.readVerified(image.blob(configDescriptor), configDescriptor, configWhat);
-        OsImageConfig config;
-        try {
-            config = GoCompatibleJson.mapper().readValue(configBytes, OsImageConfig.class);
-        } catch (JsonProcessingException e) {
-            throw new OsImageFormatException(where + ": config is not a valid OS image config: " + dev.osimg.json.JsonProblem.describe(e), e);
-        }
+        OsImageConfig config = OsImageConfig.parse(configBytes, where + ": config");
         require(OsImageConfig.FORMAT_VERSION.equals(config.formatVersion()), where,
                 "config format_version is " + quote(config.formatVersion()) + "; this osimg reads format_version \"1\" only");
         List<PayloadInfo> infos = config.payloads() == null ? List.of() : config.payloads();
@@ -98,10 +91,27 @@ public final class OsImage {
             if (MediaTypes.PAYLOAD_UNCOMPRESSED.equals(layer.mediaType())) {
                 require(layer.size() == info.size(), where, "layers[" + i + "] of uncompressed payload " + quote(info.name())
                         + " is " + layer.size() + " bytes but the config says " + info.size());
+            } else {
+                long bound = maxZstdSize(info.size(), expectedChunks);
+                require(layer.size() <= bound, where, "layers[" + i + "] of zstd payload " + quote(info.name()) + " claims "
+                        + layer.size() + " bytes, but zstd stores a payload of " + info.size() + " bytes in at most " + bound
+                        + "; refused before downloading it");
             }
             payloads.add(new Payload(image, info, layer));
         }
         return new OsImage(image, config, configBytes, List.copyOf(payloads));
+    }
+
+    /**
+     * The most bytes a zstd layer of a {@code size}-byte payload can need, however it is framed
+     * (one frame, or one per chunk plus a seek table): zstd's own bound of {@code size/256} is
+     * doubled, plus 128 bytes per chunk for frame headers, checksums and seek-table entries and
+     * 64 KiB for everything else. Every download and read of a layer is bounded by it, so a
+     * descriptor cannot make osimg fetch more than the payload can take.
+     */
+    public static long maxZstdSize(long size, long chunks) {
+        long overhead = size / 128 + 128 * chunks + (64 << 10);
+        return size > Long.MAX_VALUE - overhead ? Long.MAX_VALUE : size + overhead;
     }
 
     /** The image this was read from. */

@@ -17,4 +17,9 @@ public record OsImageConfig(
     public OsImageConfig {
         payloads = payloads == null ? null : List.copyOf(payloads);
     }
+
+    /** Decodes a config as the reference does (see {@link dev.osimg.json.GoCompatibleJson#goDecoder}); {@code what} names it. */
+    public static OsImageConfig parse(byte[] json, String what) throws OsImageFormatException {
+        return GoDecoding.decode(json, OsImageConfig.class, what, "OS image config");
+    }
 }

@@ -48,7 +48,10 @@ public final class DockerConfig implements CredentialSource {
                 throw new IOException(file + " is not a Docker config file: its top level is not a JSON object");
             }
             return new DockerConfig(file, root);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (IOException e) {
+            if (!(e instanceof com.fasterxml.jackson.core.JsonProcessingException) && !(e instanceof java.io.CharConversionException)) {
+                throw e;
+            }
             throw new IOException(file + " is not a valid Docker config: " + dev.osimg.json.JsonProblem.describe(e), e);
         }
     }
@@ -62,11 +65,11 @@ public final class DockerConfig implements CredentialSource {
     public Optional<ResolvedCredential> lookup(String host) throws IOException {
         String helper = text(root.path("credHelpers").path(host));
         if (helper != null) {
-            return new CredentialHelper(helper).lookup(host);
+            return helper(helper, "credHelpers").lookup(host);
         }
         String store = text(root.get("credsStore"));
         if (store != null) {
-            Optional<ResolvedCredential> stored = new CredentialHelper(store).lookup(host);
+            Optional<ResolvedCredential> stored = helper(store, "credsStore").lookup(host);
             if (stored.isPresent()) {
                 return stored;
             }
@@ -79,6 +82,14 @@ public final class DockerConfig implements CredentialSource {
             }
         }
         return Optional.empty();
+    }
+
+    private CredentialHelper helper(String name, String field) throws IOException {
+        try {
+            return new CredentialHelper(name);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": \"" + field + "\" names \"" + name + "\", which is not a credential helper name");
+        }
     }
 
     private Optional<ResolvedCredential> decode(String key, JsonNode entry) throws IOException {

@@ -21,19 +21,31 @@ import javax.net.ssl.SSLContext;
  * Moves one HTTP exchange over the JDK's HTTP stacks. {@link HttpURLConnection} streams bodies
  * several times faster than {@code java.net.http} on this path (measured: 1 GiB over loopback
  * in about 1 s against 3.5 to 5 s), so it carries every method it knows; {@code PATCH}, which it
- * refuses, goes through {@link HttpClient}. Both pool keep-alive connections.
+ * refuses, goes through {@link HttpClient}. Both pool keep-alive connections. The {@link HttpClient}
+ * is made on the first {@code PATCH} only: making one loads the JDK's default TLS context and trust
+ * store and starts a selector thread (about 0.2 s of CPU), which a pull or a monolithic push never uses.
+ *
+ * <p>No timeout covers a whole exchange, so an upload may take as long as the link needs; what
+ * is bounded is silence: a connection that moves no byte of a request body, or of an answer, for
+ * {@link #READ_TIMEOUT_MILLIS} is broken.
  */
 final class HttpTransport implements AutoCloseable {
-    private static final int CONNECT_TIMEOUT_MILLIS = 30_000;
-    /** A connection silent this long is broken; blob downloads then resume. */
-    private static final int READ_TIMEOUT_MILLIS = 120_000;
+    private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+    /** A connection silent this long is broken; blob downloads then resume, uploads are retried. */
+    static final int READ_TIMEOUT_MILLIS = 120_000;
     private static final int COPY_BUFFER = 1 << 20;
 
     private final SSLContext ssl;
-    private final HttpClient client;
+    private HttpClient client;
 
     HttpTransport(SSLContext ssl) {
         this.ssl = ssl;
+    }
+
+    private synchronized HttpClient client() {
+        if (client != null) {
+            return client;
+        }
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -41,7 +53,8 @@ final class HttpTransport implements AutoCloseable {
         if (ssl != null) {
             builder.sslContext(ssl);
         }
-        this.client = builder.build();
+        client = builder.build();
+        return client;
     }
 
     RegistryHttp.Response exchange(String method, URI uri, Map<String, String> headers, RequestBody body) throws IOException {
@@ -78,12 +91,19 @@ final class HttpTransport implements AutoCloseable {
             long length = body == null ? 0 : body.length();
             c.setDoOutput(true);
             c.setFixedLengthStreamingMode(length);
-            try (OutputStream out = c.getOutputStream()) {
+            // Socket writes have no timeout of their own: a peer that stops reading is cut off here.
+            StallWatchdog watchdog = new StallWatchdog(READ_TIMEOUT_MILLIS, c::disconnect);
+            try (watchdog; OutputStream out = c.getOutputStream()) {
                 if (body != null) {
                     try (InputStream in = body.source().open()) {
-                        copy(in, out, length);
+                        copy(in, out, length, watchdog);
                     }
                 }
+            } catch (IOException e) {
+                if (watchdog.stalled()) {
+                    throw new java.net.SocketTimeoutException("the upload stalled: no bytes accepted for " + READ_TIMEOUT_MILLIS / 1000 + " s");
+                }
+                throw e;
             }
         }
         int status = c.getResponseCode();
@@ -102,22 +122,38 @@ final class HttpTransport implements AutoCloseable {
 
     private RegistryHttp.Response viaHttpClient(String method, URI uri, Map<String, String> headers, RequestBody body)
             throws IOException, InterruptedException {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(READ_TIMEOUT_MILLIS));
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri);
         headers.forEach(builder::header);
-        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
-                    try {
-                        return body.source().open();
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                }), body.length());
-        builder.method(method, publisher);
-        HttpResponse<InputStream> r = client.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
-        return new RegistryHttp.Response(r.statusCode(), r.headers(), r.body(), uri);
+        var sending = new java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletableFuture<HttpResponse<InputStream>>>();
+        try (StallWatchdog watchdog = new StallWatchdog(READ_TIMEOUT_MILLIS, () -> {
+            var future = sending.get();
+            if (future != null) {
+                future.cancel(true);
+            }
+        })) {
+            HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
+                        try {
+                            return watchdog.watch(body.source().open());
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }), body.length());
+            builder.method(method, publisher);
+            sending.set(client().sendAsync(builder.build(), HttpResponse.BodyHandlers.ofInputStream()));
+            HttpResponse<InputStream> r = sending.get().get();
+            return new RegistryHttp.Response(r.statusCode(), r.headers(), r.body(), uri);
+        } catch (java.util.concurrent.CancellationException e) {
+            throw new java.net.SocketTimeoutException("no bytes moved for " + READ_TIMEOUT_MILLIS / 1000 + " s (stalled)");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause().getMessage(), e.getCause());
+        }
     }
 
-    private static void copy(InputStream in, OutputStream out, long length) throws IOException {
+    private static void copy(InputStream in, OutputStream out, long length, StallWatchdog watchdog) throws IOException {
         byte[] buffer = new byte[(int) Math.min(COPY_BUFFER, Math.max(1, length))];
         long done = 0;
         while (done < length) {
@@ -129,12 +165,15 @@ final class HttpTransport implements AutoCloseable {
                 throw new IOException("the request body ended after " + done + " of " + length + " bytes");
             }
             out.write(buffer, 0, n);
+            watchdog.progressed();
             done += n;
         }
     }
 
     @Override
-    public void close() {
-        client.close();
+    public synchronized void close() {
+        if (client != null) {
+            client.close();
+        }
     }
 }

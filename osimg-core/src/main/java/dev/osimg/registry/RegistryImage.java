@@ -7,7 +7,7 @@ import dev.osimg.digest.Digest;
 import dev.osimg.oci.ImageReference;
 import dev.osimg.oci.Manifest;
 import dev.osimg.oci.MediaTypes;
-import dev.osimg.oci.OciImage;
+import dev.osimg.oci.ManifestImage;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -15,22 +15,15 @@ import java.io.InputStream;
  * An image manifest fetched from a registry (or one of its mirrors), its digest verified; blobs
  * are streamed on demand, resuming broken downloads.
  */
-public final class RegistryImage implements OciImage {
-    private final ImageReference.Registry reference;
+public final class RegistryImage extends ManifestImage {
     private final RegistryRepository repository;
     private final RegistryRepository origin;
-    private final byte[] bytes;
-    private final Digest digest;
-    private final Manifest manifest;
 
     private RegistryImage(ImageReference.Registry reference, RegistryRepository repository, RegistryRepository origin,
             byte[] bytes, Digest digest, Manifest manifest) {
-        this.reference = reference;
+        super(reference.toString(), digest, bytes, manifest);
         this.repository = repository;
         this.origin = origin;
-        this.bytes = bytes;
-        this.digest = digest;
-        this.manifest = manifest;
     }
 
     /**
@@ -53,29 +46,9 @@ public final class RegistryImage implements OciImage {
         return new RegistryImage(reference, repository, origin, fetched.bytes(), fetched.digest(), manifest);
     }
 
-    @Override
-    public String location() {
-        return reference.toString();
-    }
-
-    @Override
-    public Digest manifestDigest() {
-        return digest;
-    }
-
-    @Override
-    public byte[] manifestBytes() {
-        return bytes.clone();
-    }
-
-    @Override
-    public Manifest manifest() {
-        return manifest;
-    }
-
     /** The media type to send when putting this manifest elsewhere. */
     public String manifestMediaType() {
-        return manifest.mediaType() == null || manifest.mediaType().isEmpty() ? MediaTypes.IMAGE_MANIFEST : manifest.mediaType();
+        return manifest().mediaType() == null || manifest().mediaType().isEmpty() ? MediaTypes.IMAGE_MANIFEST : manifest().mediaType();
     }
 
     /** The repository the manifest came from (a mirror or the named registry). */

@@ -11,6 +11,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -21,9 +22,18 @@ import java.util.Arrays;
 import javax.crypto.Cipher;
 import javax.crypto.EncryptedPrivateKeyInfo;
 import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.EncryptionScheme;
+import org.bouncycastle.asn1.pkcs.KeyDerivationFunc;
+import org.bouncycastle.asn1.pkcs.PBES2Parameters;
+import org.bouncycastle.asn1.pkcs.PBKDF2Params;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.sec.ECPrivateKey;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
@@ -215,16 +225,16 @@ public final class KeyFiles {
                 byte[] key = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
                 spec.clearPassword();
                 Cipher aes = Cipher.getInstance("AES/CBC/PKCS5Padding");
-                aes.init(Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(key, "AES"), new javax.crypto.spec.IvParameterSpec(iv));
+                aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(iv));
                 Arrays.fill(key, (byte) 0);
                 byte[] ciphertext = aes.doFinal(pkcs8);
-                var prf = new AlgorithmIdentifier(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.id_hmacWithSHA256, DERNull.INSTANCE);
-                var kdf = new org.bouncycastle.asn1.pkcs.KeyDerivationFunc(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.id_PBKDF2,
-                        new org.bouncycastle.asn1.pkcs.PBKDF2Params(salt, ITERATIONS, 32, prf));
-                var scheme = new org.bouncycastle.asn1.pkcs.EncryptionScheme(
-                        org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_aes256_CBC, new org.bouncycastle.asn1.DEROctetString(iv));
-                var pbes2 = new AlgorithmIdentifier(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.id_PBES2,
-                        new org.bouncycastle.asn1.pkcs.PBES2Parameters(kdf, scheme));
+                var prf = new AlgorithmIdentifier(PKCSObjectIdentifiers.id_hmacWithSHA256, DERNull.INSTANCE);
+                var kdf = new KeyDerivationFunc(PKCSObjectIdentifiers.id_PBKDF2,
+                        new PBKDF2Params(salt, ITERATIONS, 32, prf));
+                var scheme = new EncryptionScheme(
+                        NISTObjectIdentifiers.id_aes256_CBC, new DEROctetString(iv));
+                var pbes2 = new AlgorithmIdentifier(PKCSObjectIdentifiers.id_PBES2,
+                        new PBES2Parameters(kdf, scheme));
                 return new org.bouncycastle.asn1.pkcs.EncryptedPrivateKeyInfo(pbes2, ciphertext).getEncoded();
             } catch (GeneralSecurityException e) {
                 throw new IOException("cannot encrypt the private key: " + e.getMessage(), e);
@@ -244,7 +254,7 @@ public final class KeyFiles {
                 Cipher cipher = Cipher.getInstance(info.getAlgName());
                 cipher.init(Cipher.DECRYPT_MODE, key, info.getAlgParameters());
                 return info.getKeySpec(cipher).getEncoded();
-            } catch (java.security.NoSuchAlgorithmException e) {
+            } catch (NoSuchAlgorithmException e) {
                 throw new KeyFormatException(what + " is encrypted with " + info.getAlgName() + ", which osimg cannot decrypt;"
                         + " re-encrypt it with 'openssl pkcs8 -topk8 -v2 aes-256-cbc'", e);
             } catch (GeneralSecurityException e) {

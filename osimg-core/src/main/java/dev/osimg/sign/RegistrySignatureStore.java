@@ -2,6 +2,7 @@ package dev.osimg.sign;
 
 import dev.osimg.blob.Blob;
 import dev.osimg.blob.BytesBlob;
+import dev.osimg.blob.DigestMismatchException;
 import dev.osimg.blob.Progress;
 import dev.osimg.digest.Digest;
 import dev.osimg.json.GoCompatibleJson;
@@ -62,7 +63,7 @@ public final class RegistrySignatureStore implements SignatureStore {
             if (MediaTypes.IMAGE_MANIFEST.equals(d.mediaType())) {
                 RegistryRepository.FetchedManifest fetched = repository.getManifest(d.digest().toString());
                 if (!fetched.digest().equals(d.digest())) {
-                    throw new dev.osimg.blob.DigestMismatchException(what, d.digest(), fetched.digest());
+                    throw new DigestMismatchException(what, d.digest(), fetched.digest());
                 }
                 Manifest m = parse(fetched, location() + "@" + d.digest());
                 if (m.subject() != null && m.subject().digest().equals(digest)) {

@@ -6,6 +6,7 @@ import dev.osimg.oci.Manifest;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Finds the signatures of a manifest in a store (the {@code .sig} tag and OCI 1.1 referrers) and
@@ -50,7 +51,7 @@ public final class Signatures {
         for (Descriptor layer : manifest.layers()) {
             if (!SignatureManifest.SIMPLE_SIGNING_MEDIA_TYPE.equals(layer.mediaType())
                     || found.stream().anyMatch(f -> f.layer().digest().equals(layer.digest())
-                            && java.util.Objects.equals(f.layer().annotation(SignatureManifest.SIGNATURE_ANNOTATION),
+                            && Objects.equals(f.layer().annotation(SignatureManifest.SIGNATURE_ANNOTATION),
                                     layer.annotation(SignatureManifest.SIGNATURE_ANNOTATION)))) {
                 continue;
             }

@@ -8,12 +8,7 @@ import dev.osimg.oci.OciImage;
 import dev.osimg.oci.OciLayoutWriter;
 import dev.osimg.osimage.OsImage;
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -54,13 +49,13 @@ public final class DeltaPull {
                 }
                 Path temp = writer.newTempBlob();
                 fetch.assembleBlob(payload, temp);
-                Digest actual = digestOf(temp);
+                Digest actual = Digest.ofFile(temp);
                 if (!actual.equals(layer.digest()) && !payload.whole()) {
                     // Local chunks are copied unread after planning; if one changed meanwhile, fetch this blob whole.
                     listener.fallback(payload.payload().name(), "the blob assembled from local chunks and fetched ranges does not"
                             + " match its digest (did the local data change while it was copied?)");
                     fetch.assembleBlob(DeltaPlan.PayloadPlan.whole(payload.payload(), "fallback", payload.seekTableBytes()), temp);
-                    actual = digestOf(temp);
+                    actual = Digest.ofFile(temp);
                 }
                 if (!actual.equals(layer.digest())) {
                     throw new DigestMismatchException(source.location() + ": payload \"" + payload.payload().name()
@@ -78,21 +73,5 @@ public final class DeltaPull {
             writer.commit(manifest, tag);
             return new Result(manifest, plan, fetch.bytesFetched());
         }
-    }
-
-    /** The SHA-256 of a file, read through a mapping (no copy into the heap). */
-    static Digest digestOf(Path file) throws IOException {
-        MessageDigest sha256 = Digest.newSha256();
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
-            long size = channel.size();
-            if (size > 0) {
-                MemorySegment mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-                long step = 64L << 20;
-                for (long at = 0; at < size; at += step) {
-                    sha256.update(mapped.asSlice(at, Math.min(step, size - at)).asByteBuffer());
-                }
-            }
-        }
-        return Digest.fromSha256(sha256.digest());
     }
 }

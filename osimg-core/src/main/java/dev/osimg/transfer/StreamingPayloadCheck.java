@@ -7,7 +7,7 @@ import dev.osimg.oci.BlobTap;
 import dev.osimg.oci.Descriptor;
 import dev.osimg.digest.Digest;
 import dev.osimg.oci.LayoutSink;
-import dev.osimg.oci.Manifest;
+import dev.osimg.oci.ManifestImage;
 import dev.osimg.oci.MediaTypes;
 import dev.osimg.oci.OciImage;
 import dev.osimg.oci.SmallBlobs;
@@ -46,46 +46,23 @@ final class StreamingPayloadCheck implements BlobTap, LayoutSink.StagedCheck {
         Descriptor config = source.manifest().config();
         byte[] configBytes = SmallBlobs.readVerified(source.blob(config), config, source.location() + ": config " + config.digest());
         StreamingPayloadCheck[] self = new StreamingPayloadCheck[1];
-        OciImage piped = new OciImage() {
-            @Override
-            public String location() {
-                return source.location();
+        OciImage piped = ManifestImage.withBlobs(source, source.location(), d -> {
+            if (d.digest().equals(config.digest())) {
+                return new BytesBlob(configBytes);
             }
-
-            @Override
-            public Digest manifestDigest() {
-                return source.manifestDigest();
-            }
-
-            @Override
-            public byte[] manifestBytes() {
-                return source.manifestBytes();
-            }
-
-            @Override
-            public Manifest manifest() {
-                return source.manifest();
-            }
-
-            @Override
-            public Blob blob(Descriptor d) {
-                if (d.digest().equals(config.digest())) {
-                    return new BytesBlob(configBytes);
+            BlobPipe pipe = self[0].pipes.get(d.digest());
+            return new Blob() {
+                @Override
+                public long size() {
+                    return d.size();
                 }
-                BlobPipe pipe = self[0].pipes.get(d.digest());
-                return new Blob() {
-                    @Override
-                    public long size() {
-                        return d.size();
-                    }
 
-                    @Override
-                    public InputStream open() {
-                        return pipe.reader();
-                    }
-                };
-            }
-        };
+                @Override
+                public InputStream open() {
+                    return pipe.reader();
+                }
+            };
+        });
         self[0] = new StreamingPayloadCheck(OsImage.read(piped));
         return self[0];
     }

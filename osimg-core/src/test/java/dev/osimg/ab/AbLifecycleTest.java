@@ -167,6 +167,36 @@ class AbLifecycleTest {
     }
 
     @Test
+    void aCorruptOrMissingStateReadsAsTheLoaderReadsItAndTheNextChangeRewritesIt() throws Exception {
+        Path disk = AbFixtures.install(dir, v1, "disk.img");
+        try (AbDisk d = AbDisk.openImageFile(disk, true)) {
+            d.esp().write(AbDisk.STATE_PATH, new dev.osimg.blob.BytesBlob("garbage".getBytes()), Progress.NONE);
+            assertThat(d.state().condition()).isEqualTo(StateFile.Condition.CORRUPT);
+            assertThat(d.state().problem()).isNotEmpty();
+            assertThat(d.state().state()).isEqualTo(LoaderState.DEFAULT);
+            SlotUpdate.plan(d, v2, Optional.empty(), false).apply(Progress.NONE);
+            assertThat(d.state()).isEqualTo(new StateFile(new LoaderState(Slot.A, Slot.B), StateFile.Condition.VALID, ""));
+            d.esp().delete(AbDisk.STATE_PATH);
+            assertThat(d.state().condition()).isEqualTo(StateFile.Condition.MISSING);
+            assertThat(AbStatus.read(d, Optional.empty()).bootsNext()).isEqualTo(Slot.A);
+            assertThat(SlotChanges.rollback(d, Optional.empty(), true)).isEqualTo(new LoaderState(Slot.A, Slot.B));
+            AbFixtures.assertEspClean(disk, d.layout());
+        }
+    }
+
+    @Test
+    void statusRecognisesOsimgsOwnLoader() throws Exception {
+        Path disk = dir.resolve("own-loader.img");
+        DiskInstaller.toImageFile(v1, AbFixtures.options(dir.resolve("unused")).withLoader(Optional.empty()), disk, -1, false,
+                Progress.NONE);
+        assertThat(status(disk).loader()).hasValueSatisfying(l -> {
+            assertThat(l.osimgLoader()).isTrue();
+            assertThat(l.directBoot()).isFalse();
+        });
+        assertThat(status(AbFixtures.install(dir, v1, "stand-in.img")).loader().orElseThrow().osimgLoader()).isFalse();
+    }
+
+    @Test
     void refusesToUpdateADiskThatBootsItsKernelDirectly() throws Exception {
         Path disk = dir.resolve("direct.img");
         InstallOptions direct = AbFixtures.options(dir.resolve("unused")).withLoader(Optional.empty()).withDirectBoot(true);

@@ -55,7 +55,7 @@ class Fat32RoundTripProperties {
             Fat32Layout layout = Fat32Layout.plan(34L << 20, 512, "PROP", tree);
             try (ImageFileDevice d = ImageFileDevice.create(image, 34L << 20, 512)) {
                 new Fat32Writer(layout, 7, LocalDateTime.of(2020, 2, 29, 23, 59, 58)).write(d, 0, true, Progress.NONE);
-                Fat32Reader reader = Fat32Reader.open(d);
+                Fat32Volume reader = Fat32Volume.open(d);
                 for (var e : files.entrySet()) {
                     assertThat(reader.readFile(e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
                 }

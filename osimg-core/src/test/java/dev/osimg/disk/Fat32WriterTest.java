@@ -81,13 +81,13 @@ class Fat32WriterTest {
         Map<String, byte[]> files = sampleFiles();
         Path image = writeImage(files, 40);
         try (ImageFileDevice d = ImageFileDevice.open(image, 512, false)) {
-            Fat32Reader reader = Fat32Reader.open(d);
+            Fat32Volume reader = Fat32Volume.open(d);
             assertThat(reader.label()).isEqualTo("TEST_VOL");
             for (var e : files.entrySet()) {
                 assertThat(reader.readFile(e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
             }
             assertThat(reader.list("crowded")).hasSize(40);
-            assertThat(reader.list("")).extracting(Fat32Reader.Entry::name)
+            assertThat(reader.list("")).extracting(Fat32Volume.Entry::name)
                     .containsExactly("EFI", "metropolis", "README.TXT",
                             "a very long file name with spaces and more than twenty-six characters.data", "crowded");
         }
@@ -103,7 +103,7 @@ class Fat32WriterTest {
         Tools.ok("mmd", "-i", image.toString(), "::Some Directory");
         Tools.ok("mcopy", "-i", image.toString(), src.toString(), "::Some Directory/a long name.bin");
         try (ImageFileDevice d = ImageFileDevice.open(image, 512, false)) {
-            assertThat(Fat32Reader.open(d).readFile("some directory/A LONG NAME.bin")).isEqualTo(content);
+            assertThat(Fat32Volume.open(d).readFile("some directory/A LONG NAME.bin")).isEqualTo(content);
         }
     }
 
@@ -140,7 +140,7 @@ class Fat32WriterTest {
         Path image = dir.resolve("f.img");
         try (ImageFileDevice d = ImageFileDevice.create(image, 40L << 20, 512)) {
             new Fat32Writer(layout, 1, LocalDateTime.of(2000, 1, 1, 0, 0)).write(d, 0, true, Progress.NONE);
-            assertThat(Fat32Reader.open(d).readFile("EFI/BOOT/BOOTx64.EFI")).isEqualTo(Files.readAllBytes(src));
+            assertThat(Fat32Volume.open(d).readFile("EFI/BOOT/BOOTx64.EFI")).isEqualTo(Files.readAllBytes(src));
         }
     }
 

@@ -75,6 +75,15 @@ final class TestLayouts {
         });
     }
 
+    /** Replaces the config by exactly {@code bytes}, then the manifest to reference it (digest and size). */
+    static void replaceConfig(Path layout, byte[] bytes) throws IOException {
+        Digest digest = writeBlob(layout, bytes);
+        editManifest(layout, m -> {
+            m.with("config").put("digest", digest.toString());
+            m.with("config").put("size", bytes.length);
+        });
+    }
+
     static Digest writeBlob(Path layout, byte[] bytes) throws IOException {
         Digest digest = Digest.of(bytes);
         Files.write(OciLayout.blobPath(layout, digest), bytes);

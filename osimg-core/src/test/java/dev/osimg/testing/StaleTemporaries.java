@@ -12,10 +12,12 @@ public final class StaleTemporaries {
 
     /** A temporary name of a process that ran and exited. */
     public static String ofExitedProcess(String label) throws IOException, InterruptedException {
-        Process gone = new ProcessBuilder("true").start();
+        // cat runs until its input closes: its start time can be read while it runs, then it exits.
+        Process gone = new ProcessBuilder("cat").start();
         long start = gone.info().startInstant().orElseThrow().toEpochMilli();
+        gone.getOutputStream().close();
         if (!gone.waitFor(10, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("true did not exit");
+            throw new IllegalStateException("cat did not exit");
         }
         return name(gone.pid(), start, label);
     }
