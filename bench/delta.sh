@@ -45,9 +45,9 @@ for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/v2/" >/dev/null && brea
 host="127.0.0.1:$port"
 
 kernel="$work/kernel.efi"
-head -c 300000 /dev/urandom > "$kernel"
+head -c 300000 /dev/urandom > "$kernel"   # random, so --any-payload: not a real PE
 build() {  # build NAME SYSTEM [-o REF]
-    "$osimg" build -q --compression "$compression" -p kernel.efi="$kernel" -p system="$2" --tag v "${@:3}" >/dev/null
+    "$osimg" build -q --any-payload --compression "$compression" -p kernel.efi="$kernel" -p system="$2" --tag v "${@:3}" >/dev/null
 }
 build old "$base" -o "$work/img-old"
 
