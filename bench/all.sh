@@ -69,7 +69,7 @@ set +o pipefail   # yes(1) ends by SIGPIPE
 set -o pipefail
 head -c 512M "$WORK/in/random" > "$WORK/in/r512"
 head -c 70M "$WORK/in/random" > "$WORK/in/r70"
-head -c 8M /dev/urandom > "$WORK/in/kernel.efi"
+{ cat /usr/lib/systemd/boot/efi/linuxx64.efi.stub; head -c 8M /dev/urandom; } > "$WORK/in/kernel.efi"  # a UEFI application, as build checks
 build() { # OUT SYSTEM COMPRESSION
     "$OSIMG" build -q -o "$1" --compression "$3" -p kernel.efi="$WORK/in/kernel.efi" -p system="$2" --tag v1 >/dev/null
 }

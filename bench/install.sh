@@ -32,7 +32,7 @@ echo "# work directory: $WORK ($(stat -f -c %T "$WORK"))"
 mkdir -p "$WORK/payloads"
 # 1 GiB of base64 text: incompressible enough to be honest, compressible enough for zstd to matter.
 head -c 805306368 /dev/urandom | base64 -w 0 | head -c 1073741824 > "$WORK/payloads/system"
-head -c 20000000 /dev/urandom > "$WORK/payloads/kernel.efi"
+{ cat /usr/lib/systemd/boot/efi/linuxx64.efi.stub; head -c 20000000 /dev/urandom; } > "$WORK/payloads/kernel.efi"  # a UEFI application, as build checks
 
 build() { # DIR COMPRESSION
     "${OSIMG[@]}" build -q -o "$1" --variant x86_64 --compression "$2" \

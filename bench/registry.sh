@@ -54,7 +54,7 @@ YML
 echo "== inputs: system payload of $SIZE_MIB MiB (half random, half zeros), kernel 8 MiB random"
 head -c $((SIZE_MIB / 2))M /dev/urandom > "$WORK/system"
 head -c $((SIZE_MIB - SIZE_MIB / 2))M /dev/zero >> "$WORK/system"
-head -c 8M /dev/urandom > "$WORK/kernel.efi"
+{ cat /usr/lib/systemd/boot/efi/linuxx64.efi.stub; head -c 8M /dev/urandom; } > "$WORK/kernel.efi"  # a UEFI application, as build checks
 osimg build -q -o "$WORK/img-none" --compression none -p kernel.efi="$WORK/kernel.efi" -p system="$WORK/system" --tag v1 > /dev/null
 osimg build -q -o "$WORK/img-zstd" --compression zstd:3 -p kernel.efi="$WORK/kernel.efi" -p system="$WORK/system" --tag v1 > /dev/null
 rm "$WORK/system"

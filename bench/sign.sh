@@ -41,7 +41,7 @@ REG_PID=$!
 for _ in $(seq 100); do curl -sf "http://$HOST/v2/" > /dev/null && break; sleep 0.05; done
 
 echo "== inputs: kernel 1 MiB, system 16 MiB (random), uncompressed, pushed to $HOST/bench/os:v1"
-head -c 1M /dev/urandom > "$WORK/kernel.efi"
+{ cat /usr/lib/systemd/boot/efi/linuxx64.efi.stub; head -c 1M /dev/urandom; } > "$WORK/kernel.efi"  # a UEFI application, as build checks
 head -c 16M /dev/urandom > "$WORK/system"
 osimg build -q -o "$HOST/bench/os:v1" --compression none -p kernel.efi="$WORK/kernel.efi" -p system="$WORK/system" > /dev/null
 OSIMG_PASSWORD= osimg generate-key-pair --output-key-prefix "$WORK/plain" > /dev/null

@@ -26,7 +26,7 @@ done
 echo "# work directory: $WORK ($(stat -f -c %T "$WORK")), system payload $SIZE_MIB MiB"
 mkdir -p "$WORK/payloads"
 head -c $((SIZE_MIB * 786432)) /dev/urandom | base64 -w 0 | head -c $((SIZE_MIB * 1048576)) > "$WORK/payloads/system"
-head -c 20000000 /dev/urandom > "$WORK/payloads/kernel.efi"
+{ cat /usr/lib/systemd/boot/efi/linuxx64.efi.stub; head -c 20000000 /dev/urandom; } > "$WORK/payloads/kernel.efi"  # a UEFI application, as build checks
 LAYOUT=(--esp-size 128 --system-size $((SIZE_MIB + 64)) --data-size 0)
 
 ratio() { # NAME JSON_FILE

@@ -1,5 +1,7 @@
 package dev.osimg.cli;
 
+import dev.osimg.efi.UefiExecutable;
+import dev.osimg.install.InstallPlan;
 import dev.osimg.linux.TemporaryFiles;
 import dev.osimg.osimage.BuildResult;
 import dev.osimg.osimage.Component;
@@ -106,6 +108,11 @@ final class BuildCommand implements Callable<Integer>, WritesOnly {
     @Option(names = "--tag", paramLabel = "TAG", description = "Tag the manifest in the layout's index.")
     String tag;
 
+    @Option(names = "--any-payload",
+            description = "Accept payload names other than kernel.efi and system, and a kernel.efi that is not a UEFI "
+                    + "application: for images osimg does not install or boot.")
+    boolean anyPayload;
+
     @CommandLine.Mixin
     OutputOptions output;
 
@@ -125,7 +132,12 @@ final class BuildCommand implements Callable<Integer>, WritesOnly {
             if (eq <= 0 || eq == p.length() - 1) {
                 throw new IllegalArgumentException("--payload must be NAME=PATH, got \"" + p + "\"");
             }
-            builder.payload(p.substring(0, eq), Path.of(p.substring(eq + 1)));
+            String payloadName = p.substring(0, eq);
+            Path file = Path.of(p.substring(eq + 1));
+            if (!anyPayload) {
+                checkPayload(payloadName, file);
+            }
+            builder.payload(payloadName, file);
         }
         long start = System.nanoTime();
         ImageReference.Registry pushTo = registryDestination(out);
@@ -163,6 +175,21 @@ final class BuildCommand implements Callable<Integer>, WritesOnly {
         Path base = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg)
                 : Path.of(System.getProperty("user.home"), ".cache");
         return base.resolve("osimg");
+    }
+
+    /** An OS image's payloads are kernel.efi, a UEFI application, and system: a typo or a wrong file fails here, not at boot. */
+    private static void checkPayload(String name, Path file) throws IOException {
+        if (!name.equals(InstallPlan.KERNEL_PAYLOAD) && !name.equals(InstallPlan.SYSTEM_PAYLOAD)) {
+            throw new IllegalArgumentException("--payload " + name + "=" + file + ": an OS image has the payloads kernel.efi and "
+                    + "system; use --any-payload for other names");
+        }
+        if (name.equals(InstallPlan.KERNEL_PAYLOAD) && Files.isRegularFile(file)) {
+            var problem = UefiExecutable.problem(file);
+            if (problem.isPresent()) {
+                throw new IllegalArgumentException("--payload kernel.efi=" + file + " is not a UEFI executable: " + problem.get()
+                        + " (use --any-payload to store it anyway)");
+            }
+        }
     }
 
     /**

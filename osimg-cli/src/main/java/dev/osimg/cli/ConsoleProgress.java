@@ -37,16 +37,26 @@ final class ConsoleProgress implements Progress {
 
     @Override
     public void begin(String step, long totalBytes) {
+        if (totalBytes < 0) {
+            // A bar of unknown length shows only "0/?": a step without a size gets no bar.
+            bar = null;
+            return;
+        }
+        // Without showSpeed: the speed reads "?MiB/s" until the first update, and the bar fits 80 columns.
         bar = new ProgressBarBuilder()
-                .setTaskName(step)
+                .setTaskName(label(step))
                 .setInitialMax(totalBytes)
                 .setStyle(ProgressBarStyle.ASCII)
                 .setUnit("MiB", 1 << 20)
-                .showSpeed()
                 .setUpdateIntervalMillis(200)
                 .setConsumer(new ConsoleProgressBarConsumer(err))
                 .clearDisplayOnFinish()
                 .build();
+    }
+
+    /** A label short enough to leave the bar room on 80 columns: long ones (a copy's two locations) keep their first word. */
+    static String label(String step) {
+        return step.length() <= 20 ? step : step.substring(0, Math.max(1, step.indexOf(' ') > 0 ? step.indexOf(' ') : 20));
     }
 
     @Override

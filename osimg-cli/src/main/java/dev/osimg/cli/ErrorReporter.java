@@ -4,6 +4,7 @@ import dev.osimg.blob.DigestMismatchException;
 import dev.osimg.digest.InvalidDigestException;
 import dev.osimg.oci.InvalidImageException;
 import dev.osimg.osimage.PayloadVerificationException;
+import dev.osimg.registry.RegistryAuthenticationException;
 import dev.osimg.sign.SignatureVerificationException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -72,6 +73,8 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
             case FileAlreadyExistsException f -> f.getReason() == null ? f.getFile() + ": already exists"
                     : f.getFile() + " " + f.getReason();
             case FileSystemException f -> f.getMessage();
+            case RegistryAuthenticationException r when r.status() == 401 -> r.getMessage()
+                    + "; log in with 'docker login' (osimg reads ~/.docker/config.json) or pass --username USER --password-stdin";
             case RuntimeException r when !thrownByOsimg(r) -> "unexpected failure" + (r.getMessage() == null ? "" : ": " + r.getMessage())
                     + " (--debug shows where)";
             default -> e.getMessage() == null ? "unexpected failure (--debug shows where)" : e.getMessage();

@@ -151,6 +151,12 @@ final class InstallCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--size applies to --disk only; a device has its own size");
         }
         long diskSize = size == null ? -1 : Sizes.parse(size);
+        if (target.disk != null) {
+            Path parent = target.disk.toAbsolutePath().getParent();
+            if (!java.nio.file.Files.isDirectory(parent)) {
+                throw new IllegalArgumentException("--disk " + target.disk + ": the directory " + parent + " does not exist");
+            }
+        }
         if (efiBootEntry) {
             checkBootEntryTarget();
         }
@@ -160,10 +166,11 @@ final class InstallCommand implements Callable<Integer> {
         long opened = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Progress progress = new PhaseLog(ConsoleProgress.forTerminal(output.silent()), output.silent() ? null : err);
+        PhaseLog progress = new PhaseLog(ConsoleProgress.forTerminal(output.silent()), output.silent() ? null : err);
         InstallPlan plan = target.disk != null
                 ? DiskInstaller.toImageFile(os, options, target.disk, diskSize, force, progress)
                 : DiskInstaller.toDevice(os, options, target.device, force, progress);
+        progress.succeeded();
         Integer bootEntry = null;
         if (efiBootEntry) {
             bootEntry = new EfiVarFs(efivarfs).addBootEntry(plan.loadOption());

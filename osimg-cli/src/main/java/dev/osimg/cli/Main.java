@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
         },
         subcommands = {BuildCommand.class, InspectCommand.class, VerifyCommand.class, InstallCommand.class, LaunchCommand.class,
             UpdateCommand.class, CommitCommand.class, RollbackCommand.class, StatusCommand.class,
-            CopyCommand.class, PushCommand.class, PullCommand.class, ServeCommand.class, VersionCommand.class,
+            CopyCommand.class, PushCommand.class, PullCommand.class, TagsCommand.class, DeleteCommand.class, ServeCommand.class,
+            VersionCommand.class,
             GenerateKeyPairCommand.class, SignCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure, 2 usage error, 3 invalid image, 4 verification failed.",
             "Run 'osimg COMMAND --help' for a command's options, 'man osimg-COMMAND' where osimg is installed."})

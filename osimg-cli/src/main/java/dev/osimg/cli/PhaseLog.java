@@ -3,13 +3,18 @@ package dev.osimg.cli;
 import dev.osimg.blob.Progress;
 import java.io.PrintWriter;
 
-/** Prints one line per finished phase (with its duration) on stderr, and passes progress on to the bars. */
+/**
+ * Prints one line per finished phase (with its duration) on stderr, and passes progress on to the bars.
+ * A phase's line is held until the next phase begins or the command calls {@link #succeeded()}:
+ * {@code end()} also runs when a phase fails, and a failed phase must not read "done".
+ */
 final class PhaseLog implements Progress {
     private final Progress bars;
     private final PrintWriter err;
     private String step;
     private long started;
     private long bytes;
+    private String pending;
 
     PhaseLog(Progress bars, PrintWriter err) {
         this.bars = bars;
@@ -18,6 +23,7 @@ final class PhaseLog implements Progress {
 
     @Override
     public void begin(String name, long totalBytes) {
+        flush();
         step = name;
         bytes = 0;
         started = System.nanoTime();
@@ -34,9 +40,19 @@ final class PhaseLog implements Progress {
     public void end() {
         bars.end();
         long nanos = System.nanoTime() - started;
-        if (err != null) {
-            err.printf("%-7s done: %s in %s%n", step, Sizes.bytes(bytes), Sizes.seconds(nanos));
+        pending = String.format("%-7s done: %s in %s", step, Sizes.bytes(bytes), Sizes.seconds(nanos));
+    }
+
+    /** The command finished: the last phase's line may be printed. */
+    void succeeded() {
+        flush();
+    }
+
+    private void flush() {
+        if (pending != null && err != null) {
+            err.println(pending);
             err.flush();
         }
+        pending = null;
     }
 }

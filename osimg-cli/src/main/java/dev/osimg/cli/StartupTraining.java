@@ -40,9 +40,9 @@ public final class StartupTraining {
             System.setErr(new PrintStream(OutputStream.nullOutputStream()));
             failures += run("--version");
             failures += run("--help");
-            failures += run("build", "-q", "--out", image, "--compression", "none", "--tag", "v1",
+            failures += run("build", "-q", "--any-payload", "--out", image, "--compression", "none", "--tag", "v1",
                     "--payload", "kernel.efi=" + kernel, "--payload", "system=" + system);
-            failures += run("build", "-q", "--out", zstdImage, "--tag", "v1",
+            failures += run("build", "-q", "--any-payload", "--out", zstdImage, "--tag", "v1",
                     "--payload", "kernel.efi=" + kernel, "--payload", "system=" + system);
             failures += run("inspect", "oci:" + image + ":v1");
             failures += run("inspect", "--json", zstdImage);

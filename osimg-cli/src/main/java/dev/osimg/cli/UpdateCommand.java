@@ -71,7 +71,7 @@ final class UpdateCommand implements Callable<Integer> {
             // Before the disk is opened: a refused image leaves every slot as it was.
             SignatureCheck.Outcome signature = signatures.check(ImageReference.parse(image), os.image(), client);
             PrintWriter err = spec.commandLine().getErr();
-            Progress progress = new PhaseLog(ConsoleProgress.forTerminal(quiet || json), quiet || json ? null : err);
+            PhaseLog progress = new PhaseLog(ConsoleProgress.forTerminal(quiet || json), quiet || json ? null : err);
             SlotUpdate update;
             String disk;
             plan = null;
@@ -86,6 +86,7 @@ final class UpdateCommand implements Callable<Integer> {
                     }
                 }
                 update.apply(progress);
+                progress.succeeded();
             }
             print(os, update, disk, signature, System.nanoTime() - start);
         }

@@ -49,7 +49,7 @@ class AbCommandsTest {
     /** Builds version {@code version} of a test OS (random kernel and system) and returns its reference. */
     static String build(Path into, int version, int systemSize) throws Exception {
         Path payloads = Files.createDirectories(into.resolve("payloads-" + version));
-        Files.write(payloads.resolve("kernel.efi"), random(200_000 + version, version));
+        TestKernel.write(payloads.resolve("kernel.efi"), 200_000 + version, version);
         Files.write(payloads.resolve("system"), random(systemSize, 100 + version));
         Path out = into.resolve("v" + version);
         Run build = osimg("build", "-q", "-o", out.toString(), "--name", "Test OS", "--version", version + ".0",

@@ -27,7 +27,7 @@ class CommandLineTest {
     void payloads() throws IOException {
         byte[] bytes = new byte[(3 << 20) + 5];
         new Random(7).nextBytes(bytes);
-        kernel = Files.write(dir.resolve("kernel.efi"), new byte[] {'M', 'Z', 1, 2, 3});
+        kernel = TestKernel.write(dir.resolve("kernel.efi"), 5, 7);
         system = Files.write(dir.resolve("system.img"), bytes);
     }
 

@@ -123,6 +123,70 @@ class ConventionsTest {
     }
 
     @Test
+    void buildRefusesOtherPayloadNamesAndAKernelThatIsNotUefi() throws Exception {
+        CliRunner.Result typo = CliRunner.inProcess("build", "--out", dir.resolve("a").toString(), "--payload", "sytem=" + system);
+        assertThat(typo.exitCode()).isEqualTo(2);
+        assertThat(typo.err().strip()).isEqualTo("osimg: error: --payload sytem=" + system
+                + ": an OS image has the payloads kernel.efi and system; use --any-payload for other names");
+        Path notUefi = Files.write(dir.resolve("vmlinuz"), new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1});
+        CliRunner.Result elf = CliRunner.inProcess("build", "--out", dir.resolve("b").toString(), "--payload", "kernel.efi=" + notUefi,
+                "--payload", "system=" + system);
+        assertThat(elf.exitCode()).isEqualTo(2);
+        assertThat(elf.err()).startsWith("osimg: error: --payload kernel.efi=" + notUefi + " is not a UEFI executable: it does not "
+                + "start with the \"MZ\" header");
+        assertThat(dir.resolve("a")).doesNotExist();
+        assertThat(dir.resolve("b")).doesNotExist();
+        CliRunner.Result told = CliRunner.inProcess("build", "-q", "--any-payload", "--out", dir.resolve("c").toString(),
+                "--payload", "kernel.efi=" + notUefi, "--payload", "initrd=" + system);
+        assertThat(told.exitCode()).as(told.err()).isZero();
+        CliRunner.Result uefi = CliRunner.inProcess("build", "-q", "--out", dir.resolve("d").toString(), "--payload",
+                "kernel.efi=" + TestKernel.write(dir.resolve("kernel.efi"), 10, 1), "--payload", "system=" + system);
+        assertThat(uefi.exitCode()).as(uefi.err()).isZero();
+    }
+
+    @Test
+    void messagesNameWhatTheUserTyped() throws Exception {
+        String digest = CliRunner.inProcess("build", "-q", "--any-payload", "--variant", "x86_64", "--out",
+                dir.resolve("img").toString(), "--payload", "kernel.efi=" + system, "--payload", "system=" + system).out().strip();
+        assertThat(digest).startsWith("sha256:");
+        Path missing = dir.resolve("no-such-dir/disk.img");
+        CliRunner.Result install = CliRunner.inProcess("install", dir.resolve("img").toString(), "--disk", missing.toString());
+        assertThat(install.exitCode()).isEqualTo(2);
+        assertThat(install.err().strip()).isEqualTo("osimg: error: --disk " + missing + ": the directory "
+                + missing.getParent() + " does not exist");
+
+        String htpasswd = InstallCommandTest.tool("htpasswd", "-Bbn", "fleet", "s3cret-pw");
+        Path file = Files.writeString(dir.resolve("htpasswd"), htpasswd);
+        try (var registry = dev.osimg.registry.DistributionRegistry.start(dir.resolve("reg"),
+                "htpasswd:\n  realm: osimg-test\n  path: " + file + "\n")) {
+            Path emptyConfig = Files.createDirectories(dir.resolve("docker"));
+            CliRunner.Result denied = CliRunner.run(java.util.Map.of("DOCKER_CONFIG", emptyConfig.toString()), java.util.List.of(),
+                    "inspect", registry.host() + "/os/x:v1");
+            assertThat(denied.exitCode()).isEqualTo(1);
+            assertThat(denied.err().strip()).startsWith("osimg: error: ").contains("(401)")
+                    .endsWith("; log in with 'docker login' (osimg reads ~/.docker/config.json) or pass --username USER --password-stdin");
+        }
+    }
+
+    @Test
+    void deleteRemovesTheManifestAndEveryTagOfIt() throws Exception {
+        try (var registry = dev.osimg.registry.DistributionRegistry.start(dir.resolve("reg"), null)) {
+            String ref = registry.host() + "/os/gone:v1";
+            CliRunner.Result built = CliRunner.inProcess("build", "-q", "--out", ref, "--payload", "system=" + system);
+            assertThat(built.exitCode()).as(built.err()).isZero();
+            assertThat(CliRunner.inProcess("copy", "-q", ref, registry.host() + "/os/gone:v2").exitCode()).isZero();
+            assertThat(CliRunner.inProcess("tags", registry.host() + "/os/gone").out().lines()).containsExactlyInAnyOrder("v1", "v2");
+            CliRunner.Result deleted = CliRunner.inProcess("delete", "-q", registry.host() + "/os/gone:v2");
+            assertThat(deleted.exitCode()).as(deleted.err()).isZero();
+            assertThat(deleted.out()).isEqualTo(built.out());
+            // Registries delete by digest: every tag of that manifest goes with it.
+            assertThat(CliRunner.inProcess("tags", registry.host() + "/os/gone").out()).isEmpty();
+            assertThat(CliRunner.inProcess("inspect", ref).exitCode()).isEqualTo(1);
+            assertThat(CliRunner.inProcess("tags", dir.toString()).err()).contains("is a layout directory");
+        }
+    }
+
+    @Test
     void versionCommandMatchesVersionOption() {
         assertThat(CliRunner.inProcess("version").out()).isEqualTo(CliRunner.inProcess("--version").out()).startsWith("osimg ");
     }

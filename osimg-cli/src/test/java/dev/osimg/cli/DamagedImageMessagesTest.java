@@ -27,7 +27,7 @@ class DamagedImageMessagesTest {
     static void build() throws Exception {
         Path kernel = shared.resolve("kernel.efi");
         Path system = shared.resolve("system");
-        Files.write(kernel, new byte[] {1, 2, 3});
+        TestKernel.write(kernel, 3, 1);
         byte[] bytes = new byte[3 << 20];
         new Random(3).nextBytes(bytes);
         Files.write(system, bytes);

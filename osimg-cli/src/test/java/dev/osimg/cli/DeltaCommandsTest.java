@@ -38,7 +38,7 @@ class DeltaCommandsTest {
     @Test
     void pullReusesAnOldLayoutAndInspectDiffShowsTheSamePlan() throws Exception {
         try (DistributionRegistry registry = DistributionRegistry.start(tmp.resolve("reg"), null)) {
-            Files.write(tmp.resolve("kernel.efi"), new byte[] {1, 2, 3});
+            TestKernel.write(tmp.resolve("kernel.efi"), 3, 1);
             writeSystem(tmp.resolve("system-1"), -1);
             writeSystem(tmp.resolve("system-2"), 7);
             Path old = tmp.resolve("old");

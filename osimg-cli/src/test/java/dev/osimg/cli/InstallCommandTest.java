@@ -56,9 +56,7 @@ class InstallCommandTest {
 
     @BeforeAll
     static void buildImage() throws Exception {
-        byte[] kernel = new byte[400_000];
-        new Random(1).nextBytes(kernel);
-        Files.write(fixtures.resolve("kernel.efi"), kernel);
+        TestKernel.write(fixtures.resolve("kernel.efi"), 400_000, 1);
         byte[] system = new byte[3 << 20];
         new Random(2).nextBytes(system);
         Files.write(fixtures.resolve("system"), system);

@@ -35,7 +35,7 @@ class LaunchSignalsTest {
         byte[] system = new byte[1 << 20];
         random.nextBytes(system);
         Files.write(fixtures.resolve("system"), system);
-        InstallCommandTest.Run build = InstallCommandTest.osimg("build", "-q", "-o", fixtures.resolve("img").toString(),
+        InstallCommandTest.Run build = InstallCommandTest.osimg("build", "-q", "--any-payload", "-o", fixtures.resolve("img").toString(),
                 "--variant", "x86_64", "-p", "kernel.efi=" + fixtures.resolve("kernel.efi"), "-p", "system=" + fixtures.resolve("system"));
         assertThat(build.exitCode()).as(build.err()).isZero();
         image = "oci:" + fixtures.resolve("img");

@@ -25,9 +25,7 @@ class ProfileTest {
 
     @BeforeAll
     static void buildImage() throws Exception {
-        byte[] kernel = new byte[200_000];
-        new Random(1).nextBytes(kernel);
-        Files.write(fixtures.resolve("kernel.efi"), kernel);
+        TestKernel.write(fixtures.resolve("kernel.efi"), 200_000, 1);
         byte[] system = new byte[1 << 20];
         new Random(2).nextBytes(system);
         Files.write(fixtures.resolve("system"), system);

@@ -90,9 +90,7 @@ class SigningCommandsTest {
 
     private static Digest build(String repoAndTag, int seed) throws Exception {
         Path src = Files.createDirectories(fixtures.resolve("src-" + seed));
-        byte[] kernel = new byte[5_000];
-        new Random(seed).nextBytes(kernel);
-        Files.write(src.resolve("kernel.efi"), kernel);
+        TestKernel.write(src.resolve("kernel.efi"), 5_000, seed);
         byte[] system = new byte[300_000];
         new Random(seed + 100).nextBytes(system);
         Files.write(src.resolve("system"), system);

@@ -73,7 +73,7 @@ public record LiveSystem(Path disk, UUID espPartUuid, Slot running, String runni
             source = "PARTLABEL=…-SYSTEM-" + running + " on the kernel command line";
         }
         Located found = findDisk(partUuid);
-        Optional<Path> mount = new DeviceUsage().partitionMountPoint(found.disk(), found.partition());
+        Optional<Path> mount = new DeviceUsage().partitionMountPoint(found.disk(), found.startSector());
         return new LiveSystem(found.disk(), partUuid, running, source, mount);
     }
 
@@ -83,7 +83,8 @@ public record LiveSystem(Path disk, UUID espPartUuid, Slot running, String runni
         return m.find() ? Optional.of(Slot.valueOf(m.group(1))) : Optional.empty();
     }
 
-    private record Located(Path disk, int partition) {
+    /** A disk, and where on it the partition starts, in the kernel's 512-byte sectors (as sysfs gives it). */
+    private record Located(Path disk, long startSector) {
     }
 
     /** The whole disk whose GPT holds partition {@code partUuid}: every disk under /sys/block is read. */
@@ -99,11 +100,9 @@ public record LiveSystem(Path disk, UUID espPartUuid, Slot running, String runni
                     continue;
                 }
                 try (LinuxBlockDevice device = LinuxBlockDevice.open(node, false, false)) {
-                    var partitions = Gpt.read(device).partitions();
-                    for (int i = 0; i < partitions.size(); i++) {
-                        GptPartition p = partitions.get(i);
+                    for (GptPartition p : Gpt.read(device).partitions()) {
                         if (p.id().equals(partUuid)) {
-                            return new Located(node, i + 1);
+                            return new Located(node, p.firstLba() * device.blockSize() / 512);
                         }
                     }
                 } catch (IOException e) {

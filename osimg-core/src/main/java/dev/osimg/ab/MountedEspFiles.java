@@ -22,6 +22,7 @@ import java.util.OptionalLong;
 final class MountedEspFiles implements EspFiles {
     /** Free space read from the filesystem itself, for mounts that do not report it. */
     interface FreeSpace {
+        /** The free bytes. */
         long bytes() throws IOException;
     }
 

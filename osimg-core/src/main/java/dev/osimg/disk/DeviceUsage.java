@@ -144,10 +144,12 @@ public final class DeviceUsage {
     }
 
     /**
-     * Where partition {@code number} of the disk {@code device} is mounted (its first mount), when it is: a mount of
-     * the partition's device number, or a mount whose source is the partition's node (FUSE filesystems).
+     * Where the partition of the disk {@code device} that starts at {@code startSector} (512-byte sectors, as the
+     * kernel counts them; partition numbers can skip unused GPT entries, starts cannot) is mounted (its first mount),
+     * when it is: a mount of the partition's device number, or a mount whose source is the partition's node (FUSE
+     * filesystems).
      */
-    public Optional<Path> partitionMountPoint(Path device, int number) throws IOException {
+    public Optional<Path> partitionMountPoint(Path device, long startSector) throws IOException {
         Path sys = sysBlock.resolve(id(device));
         if (!Files.isDirectory(sys)) {
             return Optional.empty();
@@ -156,8 +158,9 @@ public final class DeviceUsage {
         String node = null;
         try (DirectoryStream<Path> children = Files.newDirectoryStream(sys.toRealPath())) {
             for (Path child : children) {
-                Path partition = child.resolve("partition");
-                if (Files.exists(partition) && Files.readString(partition).strip().equals(String.valueOf(number))) {
+                Path start = child.resolve("start");
+                if (Files.exists(child.resolve("partition")) && Files.exists(start)
+                        && Files.readString(start).strip().equals(String.valueOf(startSector))) {
                     id = Files.readString(child.resolve("dev")).strip();
                     node = "/dev/" + child.getFileName();
                 }

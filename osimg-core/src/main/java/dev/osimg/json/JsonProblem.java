@@ -17,6 +17,15 @@ public final class JsonProblem {
     private JsonProblem() {
     }
 
+    /**
+     * One phrase for any failure to read JSON bytes: a {@link JsonProcessingException} as
+     * {@link #describe(JsonProcessingException)} says it, anything else (bytes whose character
+     * encoding cannot be told, such as a stray UCS-4 byte order) as not JSON text.
+     */
+    public static String describe(java.io.IOException e) {
+        return e instanceof JsonProcessingException j ? describe(j) : "not JSON text (its character encoding cannot be read)";
+    }
+
     /** One phrase: {@code layers[1].size: expected a number}, {@code not valid JSON at line 3, column 7}. */
     public static String describe(JsonProcessingException e) {
         String field = path(e);

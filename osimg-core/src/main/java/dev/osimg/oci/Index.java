@@ -29,9 +29,7 @@ public record Index(
         try {
             return dev.osimg.json.GoCompatibleJson.mapper().readValue(bytes, Index.class);
         } catch (java.io.IOException e) {
-            String problem = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? dev.osimg.json.JsonProblem.describe(j)
-                    : "cannot be read";
-            throw new InvalidImageException(what + " is not a valid image index: " + problem, e);
+            throw new InvalidImageException(what + " is not a valid image index: " + dev.osimg.json.JsonProblem.describe(e), e);
         }
     }
 

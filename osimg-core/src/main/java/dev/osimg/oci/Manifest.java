@@ -1,6 +1,5 @@
 package dev.osimg.oci;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.osimg.json.GoCompatibleJson;
 import java.io.IOException;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -32,7 +31,7 @@ public record Manifest(
     public static Manifest parse(byte[] bytes, String what) throws IOException {
         try {
             return GoCompatibleJson.mapper().readValue(bytes, Manifest.class);
-        } catch (JsonProcessingException e) {
+        } catch (IOException e) {
             throw new InvalidImageException(what + " is not a valid image manifest: " + dev.osimg.json.JsonProblem.describe(e), e);
         }
     }

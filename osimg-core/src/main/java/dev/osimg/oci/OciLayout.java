@@ -91,7 +91,7 @@ public final class OciLayout {
                         + LAYOUT_VERSION + "\"}");
             }
             version = field.asText();
-        } catch (JsonProcessingException e) {
+        } catch (JsonProcessingException | java.io.CharConversionException e) {
             throw new InvalidImageException(file + " is not valid JSON: " + dev.osimg.json.JsonProblem.describe(e), e);
         }
         if (!LAYOUT_VERSION.equals(version)) {

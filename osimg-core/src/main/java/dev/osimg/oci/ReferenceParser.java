@@ -22,8 +22,8 @@ final class ReferenceParser {
         if (text.startsWith("docker://")) {
             return parseRegistry(text.substring("docker://".length()), text);
         }
-        if (Files.exists(Path.of(text)) || !looksLikeRegistry(text)) {
-            return new ImageReference.Layout(Path.of(text), null);
+        if (Files.exists(path(text, text)) || !looksLikeRegistry(text)) {
+            return new ImageReference.Layout(path(text, text), null);
         }
         return parseRegistry(text, text);
     }
@@ -36,10 +36,19 @@ final class ReferenceParser {
         if (colon > 0) {
             String tag = rest.substring(colon + 1);
             if (ImageReference.TAG.matcher(tag).matches()) {
-                return new ImageReference.Layout(Path.of(rest.substring(0, colon)), tag);
+                return new ImageReference.Layout(path(rest.substring(0, colon), "oci:" + rest), tag);
             }
         }
-        return new ImageReference.Layout(Path.of(rest), null);
+        return new ImageReference.Layout(path(rest, "oci:" + rest), null);
+    }
+
+    /** A directory path; one the file system cannot name (a NUL character) is the user's error. */
+    private static Path path(String text, String original) {
+        try {
+            return Path.of(text);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("\"" + original.replace("\0", "\\0") + "\" is not a usable path: " + e.getReason());
+        }
     }
 
     /** A first path component with a dot or a port, or {@code localhost}, names a registry host. */

@@ -1,6 +1,5 @@
 package dev.osimg.osimage;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.osimg.json.GoCompatibleJson;
 import dev.osimg.json.JsonProblem;
 import java.io.IOException;
@@ -18,10 +17,8 @@ final class GoDecoding {
         T value;
         try {
             value = GoCompatibleJson.goDecoder().readValue(bytes, type);
-        } catch (JsonProcessingException e) {
-            throw new OsImageFormatException(what + " is not a valid " + noun + ": " + JsonProblem.describe(e), e);
         } catch (IOException e) {
-            throw new OsImageFormatException(what + " cannot be decoded: " + e.getMessage(), e);
+            throw new OsImageFormatException(what + " is not a valid " + noun + ": " + JsonProblem.describe(e), e);
         }
         if (value == null) {
             throw new OsImageFormatException(what + " is null; expected a JSON object (" + noun + ")");

@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Bearer tokens cached per scope until shortly before they expire.
  */
 final class Authenticator {
+    private static final Duration MAX_TOKEN_LIFETIME = Duration.ofDays(1);
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
     private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
 
@@ -33,7 +34,7 @@ final class Authenticator {
         this.sources = List.copyOf(sources);
     }
 
-    private record Token(String value, Instant renewAfter) {
+    record Token(String value, Instant renewAfter) {
     }
 
     /** What is known about one host; the credential is looked up once. */
@@ -185,7 +186,7 @@ final class Authenticator {
         }
     }
 
-    private static Token parseToken(byte[] body, String what) throws IOException {
+    static Token parseToken(byte[] body, String what) throws IOException {
         JsonNode doc;
         try {
             doc = MAPPER.readTree(body);
@@ -200,7 +201,8 @@ final class Authenticator {
             throw new IOException(what + ": the answer has neither \"token\" nor \"access_token\"");
         }
         long expiresIn = doc.path("expires_in").asLong(0);
-        Duration lifetime = expiresIn > 0 ? Duration.ofSeconds(expiresIn) : DEFAULT_TOKEN_LIFETIME;
+        // A token server may claim any lifetime; beyond a day it is renewed daily all the same.
+        Duration lifetime = expiresIn > 0 ? Duration.ofSeconds(Math.min(expiresIn, MAX_TOKEN_LIFETIME.toSeconds())) : DEFAULT_TOKEN_LIFETIME;
         // Renew when 90% of the lifetime has passed, so a token never expires in flight.
         return new Token(token, Instant.now().plus(lifetime.multipliedBy(9).dividedBy(10)));
     }

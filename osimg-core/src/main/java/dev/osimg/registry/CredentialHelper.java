@@ -82,7 +82,7 @@ public final class CredentialHelper implements CredentialSource {
         JsonNode answer;
         try {
             answer = MAPPER.readTree(out);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (IOException e) {
             throw new IOException(what + ": the answer is not JSON");
         }
         if (answer == null || !answer.isObject()) {

@@ -48,7 +48,10 @@ public final class DockerConfig implements CredentialSource {
                 throw new IOException(file + " is not a Docker config file: its top level is not a JSON object");
             }
             return new DockerConfig(file, root);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (IOException e) {
+            if (!(e instanceof com.fasterxml.jackson.core.JsonProcessingException) && !(e instanceof java.io.CharConversionException)) {
+                throw e;
+            }
             throw new IOException(file + " is not a valid Docker config: " + dev.osimg.json.JsonProblem.describe(e), e);
         }
     }

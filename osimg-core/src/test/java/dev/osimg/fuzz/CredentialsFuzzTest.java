@@ -7,9 +7,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** What registries and the user's machine say about credentials: challenges, Docker configs, credential helper answers. */
+/** What registries and the user's machine say about credentials: challenges, token answers, Docker configs, credential helper answers. */
 class CredentialsFuzzTest {
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "2m")
     void wwwAuthenticate(String header) {
         if (header == null) {
             return;
@@ -21,7 +21,7 @@ class CredentialsFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "2m")
     void dockerConfigs(byte[] bytes) throws IOException {
         Path file = Files.createTempFile("osimg-fuzz-", ".json");
         try {
@@ -36,10 +36,19 @@ class CredentialsFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "2m")
     void credentialHelperAnswers(byte[] bytes) {
         try {
             RegistryFuzzing.credentialHelperAnswer(bytes);
+        } catch (IOException expected) {
+            Expectations.plainMessage(expected);
+        }
+    }
+
+    @FuzzTest(maxDuration = "2m")
+    void tokenAnswers(byte[] bytes) {
+        try {
+            RegistryFuzzing.tokenAnswer(bytes);
         } catch (IOException expected) {
             Expectations.plainMessage(expected);
         }

@@ -28,7 +28,7 @@ class DiskFormatFuzzTest {
         return file;
     }
 
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "2m")
     void partitionTables(FuzzedDataProvider data) throws IOException {
         boolean backupOnly = data.consumeBoolean();
         byte[] bytes = data.consumeRemainingAsBytes();
@@ -48,7 +48,7 @@ class DiskFormatFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "2m")
     void fat32FileSystems(FuzzedDataProvider data) throws IOException {
         String path = data.pickValue(new String[] {"EFI/BOOT/BOOTX64.EFI", "EFI/metropolis/loader_state.pb", "a", ""});
         Path file = disk(data.consumeRemainingAsBytes(), 512);
@@ -63,7 +63,7 @@ class DiskFormatFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "2m")
     void seekTables(FuzzedDataProvider data) {
         long blobSize = data.consumeLong(0, Long.MAX_VALUE);
         byte[] tail = data.consumeRemainingAsBytes();

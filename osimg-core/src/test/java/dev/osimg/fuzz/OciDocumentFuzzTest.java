@@ -7,7 +7,7 @@ import dev.osimg.oci.Manifest;
 
 /** Manifests and indexes from registries and layouts: parsed, or refused as an invalid image in plain words. */
 class OciDocumentFuzzTest {
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "2m")
     void manifests(byte[] bytes) {
         try {
             Manifest.parse(bytes, "manifest");
@@ -18,7 +18,7 @@ class OciDocumentFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "2m")
     void indexes(byte[] bytes) {
         try {
             Index.parse(bytes, "index.json");

@@ -57,4 +57,23 @@ class ImageReferenceTest {
                 .hasMessageContaining("is not a TCP port");
         org.assertj.core.api.Assertions.assertThat(ImageReference.checkRegistryHost("[::1]:5000")).isEqualTo("[::1]:5000");
     }
+
+    @Test
+    void aPathWithANulCharacterIsAUsageErrorFoundByFuzzing() {
+        for (String ref : java.util.List.of("dir\0name", "oci:dir\0name:v1")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ImageReference.parse(ref))
+                    .isExactlyInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("is not a usable path");
+        }
+    }
+
+    @Test
+    void manifestBytesInAnUnreadableEncodingAreAnInvalidImageFoundByFuzzing() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Manifest.parse(new byte[] {0, 0x40, 0, 0, 0, 0x0a}, "manifest m"))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessage("manifest m is not a valid image manifest: not JSON text (its character encoding cannot be read)");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Index.parse(new byte[] {0, 0x40, 0, 0, 0, 0x0a}, "index.json"))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessageContaining("not JSON text");
+    }
 }

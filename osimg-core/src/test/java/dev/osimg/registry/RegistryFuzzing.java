@@ -17,6 +17,11 @@ public final class RegistryFuzzing {
         }
     }
 
+    /** Reads a token server's answer. */
+    public static void tokenAnswer(byte[] answer) throws IOException {
+        Authenticator.parseToken(answer, "getting a token for registry.example");
+    }
+
     /** Reads a credential helper's answer. */
     public static void credentialHelperAnswer(byte[] answer) throws IOException {
         CredentialHelper.parseAnswer(answer, "docker-credential-fuzz for registry.example");

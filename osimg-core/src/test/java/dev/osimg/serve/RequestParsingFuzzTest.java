@@ -5,7 +5,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /** serve's reading of what clients send: request paths with their query, and Range headers. */
 class RequestParsingFuzzTest {
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "2m")
     void rangeHeaders(FuzzedDataProvider data) {
         long size = data.consumeLong(0, Long.MAX_VALUE);
         String header = data.consumeRemainingAsString();
@@ -17,7 +17,7 @@ class RequestParsingFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "2m")
     void requestPaths(FuzzedDataProvider data) {
         String query = data.consumeBoolean() ? data.consumeString(200) : null;
         String path = data.consumeRemainingAsString();
