@@ -30,7 +30,8 @@ public final class Main {
     private static final List<Class<?>> SUBCOMMANDS = List.of(BuildCommand.class, InspectCommand.class,
             VerifyCommand.class, InstallCommand.class, LaunchCommand.class,
             UpdateCommand.class, CommitCommand.class, RollbackCommand.class, StatusCommand.class,
-            CopyCommand.class, PushCommand.class, PullCommand.class, ServeCommand.class, VersionCommand.class,
+            CopyCommand.class, PushCommand.class, PullCommand.class, TagsCommand.class, DeleteCommand.class, ServeCommand.class,
+            VersionCommand.class,
             GenerateKeyPairCommand.class, SignCommand.class, CommandLine.HelpCommand.class);
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,

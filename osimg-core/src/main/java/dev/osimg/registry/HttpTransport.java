@@ -124,8 +124,13 @@ final class HttpTransport implements AutoCloseable {
             throws IOException, InterruptedException {
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri);
         headers.forEach(builder::header);
-        java.util.concurrent.CompletableFuture<HttpResponse<InputStream>>[] sending = new java.util.concurrent.CompletableFuture[1];
-        try (StallWatchdog watchdog = new StallWatchdog(READ_TIMEOUT_MILLIS, () -> sending[0].cancel(true))) {
+        var sending = new java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletableFuture<HttpResponse<InputStream>>>();
+        try (StallWatchdog watchdog = new StallWatchdog(READ_TIMEOUT_MILLIS, () -> {
+            var future = sending.get();
+            if (future != null) {
+                future.cancel(true);
+            }
+        })) {
             HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
                         try {
@@ -135,8 +140,8 @@ final class HttpTransport implements AutoCloseable {
                         }
                     }), body.length());
             builder.method(method, publisher);
-            sending[0] = client().sendAsync(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
-            HttpResponse<InputStream> r = sending[0].get();
+            sending.set(client().sendAsync(builder.build(), HttpResponse.BodyHandlers.ofInputStream()));
+            HttpResponse<InputStream> r = sending.get().get();
             return new RegistryHttp.Response(r.statusCode(), r.headers(), r.body(), uri);
         } catch (java.util.concurrent.CancellationException e) {
             throw new java.net.SocketTimeoutException("no bytes moved for " + READ_TIMEOUT_MILLIS / 1000 + " s (stalled)");

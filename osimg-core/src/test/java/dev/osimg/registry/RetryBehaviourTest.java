@@ -128,6 +128,8 @@ class RetryBehaviourTest {
     @Test
     void aRefusedConnectionFailsAtOnceUnlessRetriesAreAsked() throws Exception {
         String dead = "127.0.0.1:" + freePort();
+        // The first attempt loads the HTTP classes; the one measured is the second.
+        assertThatThrownBy(() -> pull(options(), dead + "/os/retry:v1")).isInstanceOf(RegistryException.class);
         long start = System.nanoTime();
         assertThatThrownBy(() -> pull(options(), dead + "/os/retry:v1"))
                 .isInstanceOf(RegistryException.class)

@@ -9,8 +9,9 @@ class StallWatchdogTest {
     @Test
     void aTransferThatKeepsMovingIsNeverCutOffHoweverLongItTakes() throws Exception {
         AtomicInteger cuts = new AtomicInteger();
-        try (StallWatchdog watchdog = new StallWatchdog(200, cuts::incrementAndGet)) {
-            for (int i = 0; i < 12; i++) {
+        try (StallWatchdog watchdog = new StallWatchdog(3000, cuts::incrementAndGet)) {
+            // Six seconds in all, twice the limit, with progress every 50 ms.
+            for (long end = System.nanoTime() + 6_000_000_000L; System.nanoTime() < end; ) {
                 Thread.sleep(50);
                 watchdog.progressed();
             }
@@ -23,8 +24,11 @@ class StallWatchdogTest {
     void silenceLongerThanTheLimitCutsOffOnce() throws Exception {
         AtomicInteger cuts = new AtomicInteger();
         try (StallWatchdog watchdog = new StallWatchdog(100, cuts::incrementAndGet)) {
-            Thread.sleep(600);
+            for (long end = System.nanoTime() + 10_000_000_000L; !watchdog.stalled() && System.nanoTime() < end; ) {
+                Thread.sleep(20);
+            }
             assertThat(watchdog.stalled()).isTrue();
+            Thread.sleep(300);
         }
         assertThat(cuts.get()).isEqualTo(1);
     }
