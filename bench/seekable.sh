@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # What seekable zstd costs against one whole-payload frame, on a root-filesystem-like payload:
-# an ext4 image filled (mkfs.ext4 -d) with a copy of /usr/bin, /usr/share and /usr/lib/x86_64-linux-gnu
-# (executables, libraries, text, compressed documentation), cut to SIZE_MIB.
-#   osimg build --compression zstd:3             (one frame, the reference writer's layout)
+# an ext4 image of /usr contents cut to SIZE_MIB (bench/rootfs.sh).
+#   osimg build --compression zstd:3 --no-seekable  (one frame, the reference writer's layout)
 #   osimg build --compression zstd:3 --seekable  (one frame per 1 MiB chunk + seek table)
 #   zstd -3 -T2                                  (the CLI, for scale)
 # Usage: bench/seekable.sh [SIZE_MIB]   (default 1024; work files in $BENCH_DIR, default /tmp/osimg-bench)
@@ -13,26 +12,14 @@ work="${BENCH_DIR:-/tmp/osimg-bench}"
 runs="${RUNS:-5}"
 osimg="$root/osimg"
 mkdir -p "$work"
-trap 'rm -rf "$work/out-single" "$work/out-seekable" "$work/rootfs.zst" "$work/rootfs-src"' EXIT
+trap 'rm -rf "$work/out-single" "$work/out-seekable" "$work/rootfs.zst"' EXIT
 
 payload="$work/rootfs-${size_mib}m.ext4"
-if [ ! -f "$payload" ]; then
-    rm -rf "$work/rootfs-src"
-    mkdir -p "$work/rootfs-src/usr/lib"
-    # Hard links: the same files without copying them (same filesystem as /usr on the bench VM).
-    cp -al /usr/bin /usr/share "$work/rootfs-src/usr/" 2>/dev/null || cp -a /usr/bin /usr/share "$work/rootfs-src/usr/"
-    cp -al /usr/lib/x86_64-linux-gnu "$work/rootfs-src/usr/lib/" 2>/dev/null || cp -a /usr/lib/x86_64-linux-gnu "$work/rootfs-src/usr/lib/"
-    # Larger than the payload, then cut: the first SIZE_MIB of a full filesystem are file data, not zeros.
-    truncate -s "$((size_mib * 3))M" "$payload.tmp"
-    mkfs.ext4 -q -F -E root_owner=0:0 -d "$work/rootfs-src" "$payload.tmp" || true
-    truncate -s "${size_mib}M" "$payload.tmp"
-    mv "$payload.tmp" "$payload"
-    rm -rf "$work/rootfs-src"
-fi
+"$root/bench/rootfs.sh" "$size_mib" "$payload"
 "$osimg" --version >/dev/null   # builds the CLI and its start-up cache before timing
 
 hf() { hyperfine -N --style none --warmup 1 --runs "$runs" --export-json "$work/$1.json" "${@:2}" >/dev/null; }
-hf single --prepare "rm -rf $work/out-single" "$osimg build --quiet --out $work/out-single --payload system=$payload --compression zstd:3"
+hf single --prepare "rm -rf $work/out-single" "$osimg build --quiet --out $work/out-single --payload system=$payload --compression zstd:3 --no-seekable"
 hf seekable --prepare "rm -rf $work/out-seekable" "$osimg build --quiet --out $work/out-seekable --payload system=$payload --compression zstd:3 --seekable"
 hf zstd --prepare "rm -f $work/rootfs.zst" "zstd -q -3 -T2 $payload -o $work/rootfs.zst"
 

@@ -169,6 +169,24 @@ class ConventionsTest {
     }
 
     @Test
+    void deleteRemovesTheManifestAndEveryTagOfIt() throws Exception {
+        try (var registry = dev.osimg.registry.DistributionRegistry.start(dir.resolve("reg"), null)) {
+            String ref = registry.host() + "/os/gone:v1";
+            CliRunner.Result built = CliRunner.inProcess("build", "-q", "--out", ref, "--payload", "system=" + system);
+            assertThat(built.exitCode()).as(built.err()).isZero();
+            assertThat(CliRunner.inProcess("copy", "-q", ref, registry.host() + "/os/gone:v2").exitCode()).isZero();
+            assertThat(CliRunner.inProcess("tags", registry.host() + "/os/gone").out().lines()).containsExactlyInAnyOrder("v1", "v2");
+            CliRunner.Result deleted = CliRunner.inProcess("delete", "-q", registry.host() + "/os/gone:v2");
+            assertThat(deleted.exitCode()).as(deleted.err()).isZero();
+            assertThat(deleted.out()).isEqualTo(built.out());
+            // Registries delete by digest: every tag of that manifest goes with it.
+            assertThat(CliRunner.inProcess("tags", registry.host() + "/os/gone").out()).isEmpty();
+            assertThat(CliRunner.inProcess("inspect", ref).exitCode()).isEqualTo(1);
+            assertThat(CliRunner.inProcess("tags", dir.toString()).err()).contains("is a layout directory");
+        }
+    }
+
+    @Test
     void versionCommandMatchesVersionOption() {
         assertThat(CliRunner.inProcess("version").out()).isEqualTo(CliRunner.inProcess("--version").out()).startsWith("osimg ");
     }

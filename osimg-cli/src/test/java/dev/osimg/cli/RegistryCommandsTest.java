@@ -59,6 +59,25 @@ class RegistryCommandsTest {
             JsonNode push = json(run("push", "-q", "--json", "--jobs", "1", pulled.toString(), "docker://" + host + "/os/cli-again:v1"));
             assertThat(push.path("digest").asText()).isEqualTo(digest);
             assertThat(run("inspect", host + "/os/cli-again:v1@" + digest)).contains("Manifest:  " + digest);
+
+            for (String tag : new String[] {"v2", "v3", "v4"}) {
+                run("copy", "-q", host + "/os/cli-again:v1", host + "/os/cli-again:" + tag);
+            }
+            assertThat(run("tags", host + "/os/cli-again").lines()).containsExactlyInAnyOrder("v1", "v2", "v3", "v4");
+            try (var client = new dev.osimg.registry.RegistryClient(dev.osimg.registry.RegistryOptions.defaults())) {
+                // Two per page: the registry's Link headers lead through all four.
+                assertThat(client.repository(host, "os/cli-again").tags(2)).containsExactlyInAnyOrder("v1", "v2", "v3", "v4");
+            }
+            JsonNode tags = json(run("tags", "--json", host + "/os/cli-again"));
+            assertThat(tags.path("schema_version").asInt()).isEqualTo(1);
+            assertThat(tags.path("tags")).hasSize(4);
+            // This registry keeps deletes off (the distribution registry's default).
+            CliRunner.Result refused = CliRunner.inProcess("delete", host + "/os/cli-again:v2");
+            assertThat(refused.exitCode()).isEqualTo(1);
+            assertThat(refused.err().strip()).isEqualTo("osimg: error: deleting manifest " + digest + " from " + host
+                    + "/os/cli-again: registry " + host
+                    + " does not allow deleting manifests (405); a distribution registry needs storage.delete.enabled");
+            assertThat(run("tags", host + "/os/cli-again").lines()).hasSize(4);
         } finally {
             registry.destroy();
             registry.waitFor(10, TimeUnit.SECONDS);

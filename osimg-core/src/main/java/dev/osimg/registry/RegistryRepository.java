@@ -145,6 +145,61 @@ public final class RegistryRepository {
         }
     }
 
+    /** Tags asked for per request; the registry may send fewer and a Link to the next page. */
+    static final int TAG_PAGE = 100;
+    private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
+
+    /** Every tag of the repository ({@code GET /v2/<name>/tags/list}), page by page as the registry's {@code Link} headers lead. */
+    public List<String> tags() throws IOException {
+        return tags(TAG_PAGE);
+    }
+
+    /** Every tag of the repository, asking for {@code pageSize} per request. */
+    public List<String> tags(int pageSize) throws IOException {
+        String what = "listing the tags of " + host + "/" + name;
+        List<String> tags = new java.util.ArrayList<>();
+        URI next = uri("tags/list?n=" + pageSize);
+        while (next != null) {
+            var request = RegistryHttp.Request.of("GET", next, RegistryHttp.headers("Accept", "application/json"), pullScope(), what);
+            try (RegistryHttp.Response response = send(request)) {
+                if (response.status() != 200) {
+                    throw http.fail(response, what);
+                }
+                var page = TAGS_JSON.readTree(SmallBlobs.readCapped(response.body(), what)).path("tags");
+                page.forEach(t -> tags.add(t.asText()));
+                String link = response.header("Link");
+                Matcher m = link == null ? null : NEXT_LINK.matcher(link);
+                next = m != null && m.find() ? response.uri().resolve(m.group(1)) : null;
+            }
+        }
+        return tags;
+    }
+
+    private static final com.fasterxml.jackson.databind.json.JsonMapper TAGS_JSON =
+            com.fasterxml.jackson.databind.json.JsonMapper.builder().build();
+
+    /**
+     * Deletes the manifest {@code digest} ({@code DELETE /v2/<name>/manifests/<digest>}) and with it every tag naming
+     * it; a registry that does not allow deletes (405) is told apart from other failures.
+     */
+    public void deleteManifest(Digest digest) throws IOException {
+        String what = "deleting manifest " + digest + " from " + host + "/" + name;
+        var request = RegistryHttp.Request.of("DELETE", uri("manifests/" + digest), RegistryHttp.headers(),
+                List.of("repository:" + name + ":delete"), what);
+        try (RegistryHttp.Response response = send(request)) {
+            if (response.status() == 202 || response.status() == 200) {
+                RegistryHttp.drain(response);
+                return;
+            }
+            if (response.status() == 405) {
+                RegistryHttp.drain(response);
+                throw new RegistryException(what + ": registry " + host + " does not allow deleting manifests (405); "
+                        + "a distribution registry needs storage.delete.enabled", 405, List.of("UNSUPPORTED"));
+            }
+            throw http.fail(response, what);
+        }
+    }
+
     /** The size of a blob the repository has (HEAD), or empty when it has not. */
     public OptionalLong blobSize(Digest digest) throws IOException {
         String what = "checking for blob " + digest.shortHex() + " in " + host + "/" + name;

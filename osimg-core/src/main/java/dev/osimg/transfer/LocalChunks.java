@@ -221,7 +221,10 @@ public final class LocalChunks {
             return;
         }
         byte[] sha256 = Digest.newSha256().digest(content);
-        Frame local = new Frame(blob, position, stored.length, content.length, (int) Xxh64.hash(content));
+        // The old table's checksum only serves to pick a frame that may be byte-identical to the
+        // wanted one; the assembled blob's digest decides. Computing it costs a pass over the content.
+        int checksum = table.hasChecksums() ? frame.checksum() : (int) Xxh64.hash(content);
+        Frame local = new Frame(blob, position, stored.length, content.length, checksum);
         frames.computeIfAbsent(key(sha256), k -> java.util.Collections.synchronizedList(new ArrayList<>())).add(local);
     }
 
