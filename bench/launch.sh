@@ -6,7 +6,7 @@
 #   (b) the whole `osimg launch --expect` (image -> disk -> KVM probe -> QEMU -> marker line -> VM stopped)
 #       beside QEMU started by hand on a prebuilt disk with the same flags until the guest powers off.
 # The guest is scripts/make-sample-os's kernel: it prints OSIMG-SAMPLE-BOOTED and powers off.
-# Needs root (XFS loop mount), hyperfine, jq, xfsprogs, qemu-system-x86, ovmf and a built CLI
+# Needs root (XFS loop mount), jq, xfsprogs, qemu-system-x86, ovmf and a built CLI
 # (mvn -o package -DskipTests). Usage: bench/launch.sh [WORKDIR on ext4] (default: under /var/tmp).
 # RUNS (default 5) disk builds per filesystem; BOOTS (default 3) boots per side in (b).
 set -euo pipefail
@@ -31,7 +31,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for tool in hyperfine jq mkfs.xfs losetup qemu-system-x86_64; do
+for tool in jq bc mkfs.xfs losetup qemu-system-x86_64; do
     command -v "$tool" >/dev/null || { echo "bench/launch.sh: $tool is missing" >&2; exit 1; }
 done
 [ -f "$ROOT/osimg-cli/target/osimg-cli.jar" ] || { echo "build osimg first: mvn -o package -DskipTests" >&2; exit 1; }
@@ -102,8 +102,30 @@ qemu-system-x86_64 -machine q35 -accel tcg -cpu max -display none -nodefaults -m
     -serial stdio | grep -q -m1 $MARKER
 EOF
 chmod +x "$WORK/by-hand.sh"
-hyperfine -N --runs "$BOOTS" --export-json "$WORK/boot.json" \
-    --prepare "cp $OVMF_VARS $MNT/vars.fd" \
-    -n "osimg launch --expect" "${OSIMG[*]} launch oci:$MNT/plain --work-dir $MNT --memory $MEMORY --expect $MARKER -q" \
-    -n "qemu by hand" "$WORK/by-hand.sh" >/dev/null
-jq -r '.results as $r | "boot to marker: osimg launch \($r[0].mean*100|round/100) s (min \($r[0].min*100|round/100)), QEMU by hand \($r[1].mean*100|round/100) s (min \($r[1].min*100|round/100)), overhead \((($r[0].mean-$r[1].mean)*1000)|round) ms, ratio \(($r[0].mean/$r[1].mean)*100|round/100)"' "$WORK/boot.json"
+# Rounds alternate the two sides (osimg first in odd rounds), so that the other load on the machine, which
+# changes over minutes, weighs on both alike; each side gets a fresh variable store.
+launch_ms=() hand_ms=()
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+# The whole launch runs ./osimg as users do (its start-up cache included); made ready before the rounds.
+"$ROOT/osimg" --version >/dev/null
+run_osimg() {
+    local t0; t0=$(now_ms)
+    "$ROOT/osimg" launch "oci:$MNT/plain" --work-dir "$MNT" --memory $MEMORY --expect $MARKER -q >/dev/null
+    launch_ms+=($(( $(now_ms) - t0 )))
+}
+run_hand() {
+    local t0; cp "$OVMF_VARS" "$MNT/vars.fd"; t0=$(now_ms)
+    "$WORK/by-hand.sh"
+    hand_ms+=($(( $(now_ms) - t0 )))
+}
+for i in $(seq "$BOOTS"); do
+    if [ $((i % 2)) -eq 1 ]; then run_osimg; run_hand; else run_hand; run_osimg; fi
+done
+mean() { awk '{s+=$1} END {printf "%.2f", s/NR/1000}'; }
+minimum() { sort -n | head -1 | awk '{printf "%.2f", $1/1000}'; }
+overheads=()
+for i in $(seq 0 $((BOOTS - 1))); do overheads+=($(( launch_ms[i] - hand_ms[i] ))); done
+echo "boot to marker ($BOOTS alternating rounds): osimg launch --expect $(printf '%s\n' "${launch_ms[@]}" | mean) s" \
+     "(min $(printf '%s\n' "${launch_ms[@]}" | minimum)), QEMU by hand $(printf '%s\n' "${hand_ms[@]}" | mean) s" \
+     "(min $(printf '%s\n' "${hand_ms[@]}" | minimum)); overhead per round: ${overheads[*]} ms," \
+     "median $(printf '%s\n' "${overheads[@]}" | median) ms"

@@ -85,7 +85,9 @@ class LaunchCommandTest {
                 "--memory", "128", "--work-dir", dir.toString());
         assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.FAILURE);
         assertThat(run.err()).contains("osimg: error: no serial line matched --expect 'never printed' after --timeout 8 s");
-        assertThat(run.err()).containsAnyOf("last serial lines of the VM:\n    BdsDxe", "the VM printed nothing");
+        // What the firmware printed in 8 s depends on the machine's load; that the report shows it does not.
+        assertThat(run.err()).containsAnyOf("last serial lines of the VM:\n", "the VM printed nothing")
+                .doesNotContain("terminating on signal");
         assertThat(workDirectories()).isEmpty();
         assertThat(ProcessHandle.current().descendants()).noneMatch(p -> p.info().command().orElse("").contains("qemu"));
     }

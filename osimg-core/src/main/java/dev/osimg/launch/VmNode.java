@@ -131,6 +131,10 @@ final class VmNode {
     NodeResult result(long origin) throws IOException {
         List<String> messages = Files.exists(log) ? new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList()
                 : List.of();
+        if (stopping) {
+            // QEMU's note that osimg stopped it says nothing about the guest.
+            messages = messages.stream().filter(l -> !l.contains("terminating on signal")).toList();
+        }
         messages = messages.subList(Math.max(0, messages.size() - KEPT_LINES), messages.size());
         Integer code = exitCode;
         return new NodeResult(number, diskReady - origin, started < 0 ? -1 : started - origin, since(firstSerial, origin),
