@@ -74,7 +74,7 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
                     : f.getFile() + " " + f.getReason();
             case FileSystemException f -> f.getMessage();
             case RegistryAuthenticationException r when r.status() == 401 -> r.getMessage()
-                    + "; log in with 'docker login' (osimg reads ~/.docker/config.json) or pass --username USER --password-stdin";
+                    + "; log in with 'osimg login HOST' (or docker login: osimg reads ~/.docker/config.json) or pass --username USER --password-stdin";
             case RuntimeException r when !thrownByOsimg(r) -> "unexpected failure" + (r.getMessage() == null ? "" : ": " + r.getMessage())
                     + " (--debug shows where)";
             default -> e.getMessage() == null ? "unexpected failure (--debug shows where)" : e.getMessage();

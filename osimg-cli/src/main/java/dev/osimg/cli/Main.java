@@ -30,7 +30,7 @@ public final class Main {
     private static final List<Class<?>> SUBCOMMANDS = List.of(BuildCommand.class, InspectCommand.class,
             VerifyCommand.class, InstallCommand.class, LaunchCommand.class,
             UpdateCommand.class, CommitCommand.class, RollbackCommand.class, StatusCommand.class,
-            CopyCommand.class, PushCommand.class, PullCommand.class, TagsCommand.class, DeleteCommand.class, ServeCommand.class,
+            CopyCommand.class, PushCommand.class, PullCommand.class, TagsCommand.class, DeleteCommand.class, LoginCommand.class, LogoutCommand.class, ServeCommand.class,
             VersionCommand.class,
             GenerateKeyPairCommand.class, SignCommand.class, CommandLine.HelpCommand.class);
 

@@ -2,6 +2,7 @@ package dev.osimg.cli;
 
 import dev.osimg.registry.Credential;
 import dev.osimg.registry.RegistryClient;
+import dev.osimg.registry.DockerConfig;
 import dev.osimg.registry.RegistryOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -28,6 +29,11 @@ final class RegistryOptionsMixin {
     @Option(names = "--password-stdin", description = "Read the registry password (or token) from the first line of stdin.")
     boolean passwordStdin;
 
+    @Option(names = "--authfile", paramLabel = "FILE",
+            description = "Read registry logins from FILE (Docker config or podman auth.json format) instead of "
+                    + "~/.docker/config.json; also from $REGISTRY_AUTH_FILE.")
+    Path authFile;
+
     @Option(names = "--mirror", paramLabel = "HOST[:PORT]",
             description = "A pull-through mirror tried before the named registry. Repeatable, tried in order.")
     List<String> mirrors;
@@ -48,6 +54,15 @@ final class RegistryOptionsMixin {
         return new RegistryClient(options());
     }
 
+    /** The file logins are read from and written to: --authfile, $REGISTRY_AUTH_FILE, else Docker's config file. */
+    Path authFile() {
+        if (authFile != null) {
+            return authFile;
+        }
+        String env = System.getenv("REGISTRY_AUTH_FILE");
+        return env != null && !env.isEmpty() ? Path.of(env) : DockerConfig.defaultFile();
+    }
+
     RegistryOptions options() throws IOException {
         if (jobs < 1) {
             throw new IllegalArgumentException("--jobs must be at least 1, got " + jobs);
@@ -66,6 +81,7 @@ final class RegistryOptionsMixin {
         }
         RegistryOptions options = RegistryOptions.defaults().withPlainHttp(plainHttp).withCaCert(caCert).withJobs(jobs)
                 .withMirrors(mirrors == null ? List.of() : mirrors).withListener(new RetryLines(command.commandLine().getErr()));
+        options = options.withDockerConfig(authFile());
         if (retryTimes != null) {
             options = options.withRetries(retryTimes, options.initialBackoff()).withConnectRetries(true);
         }

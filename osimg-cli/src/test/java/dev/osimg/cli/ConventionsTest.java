@@ -164,7 +164,7 @@ class ConventionsTest {
                     "inspect", registry.host() + "/os/x:v1");
             assertThat(denied.exitCode()).isEqualTo(1);
             assertThat(denied.err().strip()).startsWith("osimg: error: ").contains("(401)")
-                    .endsWith("; log in with 'docker login' (osimg reads ~/.docker/config.json) or pass --username USER --password-stdin");
+                    .endsWith("; log in with 'osimg login HOST' (or docker login: osimg reads ~/.docker/config.json) or pass --username USER --password-stdin");
         }
     }
 

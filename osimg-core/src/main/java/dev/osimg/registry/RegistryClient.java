@@ -35,6 +35,23 @@ public final class RegistryClient implements AutoCloseable {
     }
 
     /**
+     * Checks that the registry at {@code host} accepts this client's credentials, as {@code docker login} does: the
+     * API's base endpoint, with whatever challenge it answers (Basic, or a Bearer token without a scope).
+     */
+    public void checkLogin(String host) throws IOException {
+        String apiHost = DockerHub.apiHost(host);
+        RegistryHttp h = http();
+        RegistryHttp.Request request = RegistryHttp.Request.of("GET", h.base(apiHost).resolve("/v2/"), Map.of(), List.of(),
+                "logging in to " + host);
+        try (RegistryHttp.Response response = h.send(request)) {
+            if (response.status() != 200) {
+                throw h.fail(response, "logging in to " + host);
+            }
+            RegistryHttp.drain(response);
+        }
+    }
+
+    /**
      * The HTTP layer, set up on first use: trust stores and HTTP clients take a few hundred
      * milliseconds to load, which commands that only touch layout directories never need.
      */
