@@ -38,9 +38,7 @@ final class LogoutCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ImageReference.checkRegistryHost(host);
-        RegistryOptionsMixin defaults = new RegistryOptionsMixin();
-        defaults.authFile = authFile;
-        Path file = defaults.authFile();
+        Path file = authFile != null ? authFile : AuthFile.defaultFile();
         if (!AuthFile.remove(file, host)) {
             throw new IOException("not logged in to " + host + " in " + file);
         }

@@ -2,7 +2,7 @@ package dev.osimg.cli;
 
 import dev.osimg.registry.Credential;
 import dev.osimg.registry.RegistryClient;
-import dev.osimg.registry.DockerConfig;
+import dev.osimg.registry.AuthFile;
 import dev.osimg.registry.RegistryOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -56,11 +56,7 @@ final class RegistryOptionsMixin {
 
     /** The file logins are read from and written to: --authfile, $REGISTRY_AUTH_FILE, else Docker's config file. */
     Path authFile() {
-        if (authFile != null) {
-            return authFile;
-        }
-        String env = System.getenv("REGISTRY_AUTH_FILE");
-        return env != null && !env.isEmpty() ? Path.of(env) : DockerConfig.defaultFile();
+        return authFile != null ? authFile : AuthFile.defaultFile();
     }
 
     RegistryOptions options() throws IOException {

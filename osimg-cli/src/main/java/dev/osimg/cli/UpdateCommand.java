@@ -44,11 +44,8 @@ final class UpdateCommand implements Callable<Integer> {
     @Option(names = "--commit", description = "Make the new slot active at once instead of booting it once on trial.")
     boolean commit;
 
-    @Option(names = "--json", description = "Print the result as JSON.")
-    boolean json;
-
-    @Option(names = {"-q", "--quiet"}, description = "No progress.")
-    boolean quiet;
+    @CommandLine.Mixin
+    OutputOptions output;
 
     @CommandLine.Mixin
     RegistryOptionsMixin registry;
@@ -71,7 +68,7 @@ final class UpdateCommand implements Callable<Integer> {
             // Before the disk is opened: a refused image leaves every slot as it was.
             SignatureCheck.Outcome signature = signatures.check(ImageReference.parse(image), os.image(), client);
             PrintWriter err = spec.commandLine().getErr();
-            PhaseLog progress = new PhaseLog(ConsoleProgress.forTerminal(quiet || json), quiet || json ? null : err);
+            PhaseLog progress = new PhaseLog(ConsoleProgress.forTerminal(output.silent()), output.silent() ? null : err);
             SlotUpdate update;
             String disk;
             plan = null;
@@ -80,7 +77,7 @@ final class UpdateCommand implements Callable<Integer> {
                 update = SlotUpdate.plan(opened.disk(), os, opened.running(), commit);
                 if (delta && os.image() instanceof RegistryImage) {
                     plan = update.planDelta(registry.jobs, fallbackLines(err));
-                    if (!json && !quiet) {
+                    if (!output.silent()) {
                         err.printf("Delta plan for slot %s:%n", update.target());
                         DeltaReport.print(err, plan);
                     }
@@ -108,7 +105,7 @@ final class UpdateCommand implements Callable<Integer> {
 
     private void print(OsImage os, SlotUpdate update, String disk, SignatureCheck.Outcome signature, long nanos) {
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (output.json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("image", os.image().location());
             doc.put("digest", os.image().manifestDigest().toString());

@@ -1,8 +1,11 @@
 package dev.osimg.registry;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.osimg.json.JsonProblem;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -24,6 +27,15 @@ public final class AuthFile {
     private static final long MAX_SIZE = 4 << 20;
 
     private AuthFile() {
+    }
+
+    /**
+     * The logins file when none is named: {@code $REGISTRY_AUTH_FILE} (as skopeo and podman read it), else the Docker
+     * config file.
+     */
+    public static Path defaultFile() {
+        String env = System.getenv("REGISTRY_AUTH_FILE");
+        return env != null && !env.isEmpty() ? Path.of(env) : DockerConfig.defaultFile();
     }
 
     /** Records {@code credential} for {@code host}, replacing an earlier login to that host. */
@@ -73,9 +85,16 @@ public final class AuthFile {
         if (Files.size(file) > MAX_SIZE) {
             throw new IOException(file + " is larger than " + (MAX_SIZE >> 20) + " MiB; it is not a Docker config file");
         }
-        // DockerConfig.read gives the clear error for a malformed file; the tree is read again here to edit it.
-        DockerConfig.read(file);
-        return (ObjectNode) MAPPER.readTree(Files.readAllBytes(file));
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(Files.readAllBytes(file));
+        } catch (JsonProcessingException | CharConversionException e) {
+            throw new IOException(file + " is not a valid Docker config: " + JsonProblem.describe(e), e);
+        }
+        if (!(root instanceof ObjectNode object)) {
+            throw new IOException(file + " is not a Docker config file: its top level is not a JSON object");
+        }
+        return object;
     }
 
     private static void write(Path file, ObjectNode root) throws IOException {
