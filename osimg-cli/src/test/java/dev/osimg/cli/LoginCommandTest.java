@@ -85,4 +85,36 @@ class LoginCommandTest {
                 + "and the password on stdin with --password-stdin");
         assertThat(dir.resolve("a.json")).doesNotExist();
     }
+
+    @Test
+    void verboseShowsEveryRequestButNeverThePassword() throws Exception {
+        String password = "pa55-w0rd-visible?";
+        Path htpasswd = Files.writeString(dir.resolve("htpasswd"), InstallCommandTest.tool("htpasswd", "-Bbn", "fleet", password));
+        Path system = Files.write(dir.resolve("system"), new byte[200_000]);
+        String basic = Base64.getEncoder().encodeToString(("fleet:" + password).getBytes(StandardCharsets.UTF_8));
+        try (DistributionRegistry registry = DistributionRegistry.start(dir.resolve("reg"),
+                "htpasswd:\n  realm: osimg-test\n  path: " + htpasswd + "\n")) {
+            String host = registry.host();
+            Path auth = dir.resolve("auth.json");
+            CliRunner.Result login = withStdin(password, "login", "-v", "--username", "fleet", "--password-stdin",
+                    "--authfile", auth.toString(), host);
+            assertThat(login.exitCode()).as(login.err()).isZero();
+            assertThat(login.err()).contains("osimg: GET http://" + host + "/v2/ -> 401 Unauthorized (")
+                    .contains("osimg: GET http://" + host + "/v2/ (Authorization: Basic <hidden>) -> 200 OK (")
+                    .doesNotContain(password).doesNotContain(basic).doesNotContain("fleet:");
+
+            CliRunner.Result push = CliRunner.run("build", "--verbose", "--any-payload", "--authfile", auth.toString(),
+                    "--out", host + "/os/verbose:v1", "--payload", "system=" + system);
+            assertThat(push.exitCode()).as(push.err()).isZero();
+            assertThat(push.err()).containsPattern("osimg: HEAD http://" + java.util.regex.Pattern.quote(host)
+                            + "/v2/os/verbose/blobs/sha256:[0-9a-f]{64} \\(Authorization: Basic <hidden>\\) -> 404 Not Found \\([0-9]+ ms\\)")
+                    .containsPattern("osimg: PUT http://[^ ]+/v2/os/verbose/blobs/uploads/[^ ]*_state=REDACTED[^ ]*&digest=sha256:[0-9a-f]{64} .*-> 201 Created")
+                    .contains("/v2/os/verbose/manifests/v1 (Authorization: Basic <hidden>) -> 201 Created")
+                    .doesNotContain(password).doesNotContain(basic);
+
+            CliRunner.Result quiet = CliRunner.run("inspect", "-q", "--authfile", auth.toString(), host + "/os/verbose:v1");
+            assertThat(quiet.exitCode()).as(quiet.err()).isZero();
+            assertThat(quiet.err()).as("without -v no request is shown").doesNotContain("GET ");
+        }
+    }
 }
