@@ -29,16 +29,16 @@ final class CommitCommand implements Callable<Integer> {
     @Option(names = "--slot", paramLabel = "a|b", description = "The slot to commit (offline disks).")
     String slot;
 
-    @Option(names = "--json", description = "Print the new state as JSON.")
-    boolean json;
+    @CommandLine.Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() throws IOException {
         Optional<LoaderState.Slot> requested = Optional.ofNullable(slot).map(s -> AbTargetOptions.slot(s, "--slot"));
         try (AbTargetOptions.Opened opened = target.open(true)) {
             LoaderState state = SlotChanges.commit(opened.disk(), opened.running(), requested);
-            StateOutput.print(spec.commandLine().getOut(), json, opened.disk().name(), state,
-                    "Committed slot " + state.activeSlot() + " of " + opened.disk().name() + ": every boot starts it.");
+            StateOutput.print(spec.commandLine().getOut(), output, opened.disk().name(), state,
+                    "Committed slot " + state.activeSlot() + " of " + opened.disk().name() + ": every boot starts it.", null);
         }
         return ExitCodes.OK;
     }

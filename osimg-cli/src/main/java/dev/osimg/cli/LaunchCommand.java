@@ -42,7 +42,8 @@ import picocli.CommandLine.Spec;
             "Each VM's disk is built from the image at launch time (a reflink of uncompressed payloads where the "
                     + "filesystem can); the serial console goes to stdout. With --nodes N, N VMs share one private "
                     + "network and their console lines are prefixed 'NN| '. No VM outlives the command: Ctrl-C, SIGTERM, "
-                    + "--expect and --timeout stop them all."})
+                    + "--expect and --timeout stop them all. With --json the serial console goes to stderr and stdout holds "
+                    + "only the document (timings, outcome)."})
 final class LaunchCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -114,11 +115,8 @@ final class LaunchCommand implements Callable<Integer> {
     @Option(names = "--no-reboot", description = "A guest reboot stops its VM.")
     boolean noReboot;
 
-    @Option(names = "--json", description = "Print timings and the outcome as JSON on stdout (serial console on stderr).")
-    boolean json;
-
-    @Option(names = {"-q", "--quiet"}, description = "No progress lines.")
-    boolean quiet;
+    @CommandLine.Mixin
+    OutputOptions output;
 
     @CommandLine.Mixin
     RegistryOptionsMixin registry;
@@ -133,14 +131,14 @@ final class LaunchCommand implements Callable<Integer> {
             OsImage os = ImageArgument.open(image, client);
             // Before any disk is built or VM started.
             SignatureCheck.Outcome signature = signatures.check(ImageReference.parse(image), os.image(), client);
-            PrintStream console = json ? System.err : System.out;
+            PrintStream console = output.json ? System.err : System.out;
             PrintStream err = System.err;
-            if (signature.verified() != null && !quiet && !json) {
+            if (signature.verified() != null && !output.silent()) {
                 err.println("Signature: " + signature.describe());
             }
-            LaunchResult result = Launcher.launch(os, options, Host.system(), new ConsoleListener(console, err, nodes > 1, quiet || json));
+            LaunchResult result = Launcher.launch(os, options, Host.system(), new ConsoleListener(console, err, nodes > 1, output.silent()));
             console.flush();
-            if (json) {
+            if (output.json) {
                 JsonOutput.print(spec.commandLine().getOut(), document(os, result));
             }
             report(result, err);
@@ -194,7 +192,7 @@ final class LaunchCommand implements Callable<Integer> {
         String total = Sizes.seconds(result.totalNanos());
         switch (result.outcome()) {
             case MATCHED -> {
-                if (!quiet && !json) {
+                if (!output.silent()) {
                     err.printf("osimg: every VM printed a line matching --expect in %s%s%n", total, timings(result));
                 }
             }
@@ -202,7 +200,7 @@ final class LaunchCommand implements Callable<Integer> {
                 if (!result.succeeded()) {
                     err.println("osimg: error: " + failedNodes(result));
                     result.nodes().stream().filter(n -> n.exitCode().orElse(0) != 0).forEach(n -> lastLines(n, err));
-                } else if (!quiet && !json) {
+                } else if (!output.silent()) {
                     err.printf("osimg: %s in %s%n", nodes == 1 ? "the VM stopped" : "every VM stopped", total);
                 }
             }

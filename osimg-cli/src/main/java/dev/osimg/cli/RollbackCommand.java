@@ -28,17 +28,18 @@ final class RollbackCommand implements Callable<Integer> {
     @Option(names = "--once", description = "Boot the other slot once instead of making it active.")
     boolean once;
 
-    @Option(names = "--json", description = "Print the new state as JSON.")
-    boolean json;
+    @CommandLine.Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() throws IOException {
         try (AbTargetOptions.Opened opened = target.open(true)) {
             LoaderState state = SlotChanges.rollback(opened.disk(), opened.running(), once);
             String name = opened.disk().name();
-            StateOutput.print(spec.commandLine().getOut(), json, name, state, once
+            StateOutput.print(spec.commandLine().getOut(), output, name, state, once
                     ? "The next boot of " + name + " starts slot " + state.nextSlot() + " once, then slot " + state.activeSlot() + " again."
-                    : "Rolled back " + name + ": slot " + state.activeSlot() + " is active, every boot starts it.");
+                    : "Rolled back " + name + ": slot " + state.activeSlot() + " is active, every boot starts it.",
+                    state.bootsNext().letter());
         }
         return ExitCodes.OK;
     }

@@ -59,8 +59,8 @@ final class SignCommand implements Callable<Integer> {
     @CommandLine.Mixin
     RegistryOptionsMixin registry;
 
-    @Option(names = "--json", description = "Print the result as JSON.")
-    boolean json;
+    @CommandLine.Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() throws IOException {
@@ -76,7 +76,7 @@ final class SignCommand implements Callable<Integer> {
             SignatureLayer layer = ImageSigner.sign(store, privateKey, payload);
             String tag = SignatureManifest.tag(target.manifestDigest());
             PrintWriter out = spec.commandLine().getOut();
-            if (json) {
+            if (output.json) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("image", target.location());
                 doc.put("digest", target.manifestDigest().toString());
@@ -85,6 +85,9 @@ final class SignCommand implements Callable<Integer> {
                 doc.put("payload_digest", layer.descriptor().digest().toString());
                 doc.put("signature", layer.signature());
                 JsonOutput.print(out, doc);
+            } else if (output.quiet) {
+                out.println(store.location() + ":" + tag);
+                out.flush();
             } else {
                 out.printf("Signed %s (%s): signature in %s:%s%n", target.location(), target.manifestDigest(), store.location(), tag);
                 out.flush();

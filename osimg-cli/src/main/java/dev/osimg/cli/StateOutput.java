@@ -5,18 +5,24 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The result of a loader state change (commit, rollback): one sentence, or the new state as JSON. */
+/** The result of a loader state change (commit, rollback): one sentence, the new state as JSON, or with -q the one result. */
 final class StateOutput {
     private StateOutput() {
     }
 
-    static void print(PrintWriter out, boolean json, String disk, LoaderState state, String sentence) {
-        if (json) {
+    /** Prints the outcome; {@code quietResult} is the line {@code -q} prints, null for none. */
+    static void print(PrintWriter out, OutputOptions output, String disk, LoaderState state, String sentence, String quietResult) {
+        if (output.json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("disk", disk);
             doc.put("active", AbTargetOptions.json(state.activeSlot()));
             doc.put("next", AbTargetOptions.json(state.nextSlot()));
             JsonOutput.print(out, doc);
+        } else if (output.quiet) {
+            if (quietResult != null) {
+                out.println(quietResult);
+            }
+            out.flush();
         } else {
             out.println(sentence);
             out.flush();

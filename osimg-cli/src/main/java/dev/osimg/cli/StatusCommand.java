@@ -36,8 +36,8 @@ final class StatusCommand implements Callable<Integer> {
     @CommandLine.Mixin
     AbTargetOptions target;
 
-    @Option(names = "--json", description = "Print the status as JSON.")
-    boolean json;
+    @CommandLine.Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() throws IOException {
@@ -50,8 +50,11 @@ final class StatusCommand implements Callable<Integer> {
             runningFrom = opened.live().map(l -> l.runningSource()).orElse(null);
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (output.json) {
             JsonOutput.print(out, document(status, espMount, runningFrom));
+        } else if (output.quiet) {
+            out.println(status.state().state().effectiveActive().letter());
+            out.flush();
         } else {
             print(out, status, espMount, runningFrom);
         }

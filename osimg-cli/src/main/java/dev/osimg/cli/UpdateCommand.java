@@ -121,6 +121,11 @@ final class UpdateCommand implements Callable<Integer> {
             JsonOutput.print(out, doc);
             return;
         }
+        if (output.quiet) {
+            out.println(update.target().letter());
+            out.flush();
+            return;
+        }
         out.printf("Updated slot %s of %s with %s (%s %s, %s) in %s%n", update.target(), disk, os.image().location(),
                 os.productInfo().name(), os.productInfo().version(), os.image().manifestDigest(), Sizes.seconds(nanos));
         out.printf("Signature: %s%n", signature.describe());

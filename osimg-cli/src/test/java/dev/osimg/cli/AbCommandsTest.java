@@ -152,6 +152,38 @@ class AbCommandsTest {
     }
 
     @Test
+    void quietPrintsTheOneResultAScriptWants() throws Exception {
+        Path disk = install(dir, v1);
+        String d = disk.toString();
+        assertThat(quiet("status", "--disk", d)).isEqualTo("a\n");
+        assertThat(quiet("update", v2, "--disk", d)).isEqualTo("b\n");
+        assertThat(quiet("status", "--disk", d)).as("the active slot, not the one booted once").isEqualTo("a\n");
+        assertThat(quiet("commit", "--disk", d, "--slot", "b")).isEmpty();
+        assertThat(quiet("status", "--disk", d)).isEqualTo("b\n");
+        assertThat(quiet("rollback", "--disk", d, "--once")).isEqualTo("a\n");
+        assertThat(quiet("status", "--disk", d)).isEqualTo("b\n");
+        assertThat(quiet("rollback", "--disk", d)).isEqualTo("a\n");
+        assertThat(quiet("status", "--disk", d)).isEqualTo("a\n");
+        for (String command : new String[] {"status", "commit", "rollback", "update", "sign", "launch"}) {
+            String help = osimg(command, "--help").out();
+            assertThat(help).as(command).contains("--json").contains("-q, --quiet").containsPattern("Print (only|nothing)");
+        }
+        assertThat(osimg("status", "--help").out().replaceAll("\\s+", " ")).contains("Print only the active slot (a or b)");
+        assertThat(osimg("commit", "--help").out().replaceAll("\\s+", " "))
+                .contains("Print nothing, not even progress: the exit code says whether it worked.");
+    }
+
+    /** Runs a command with -q: it must succeed, print nothing on stderr, and what it prints on stdout is returned. */
+    private static String quiet(String... args) throws Exception {
+        String[] withQ = java.util.Arrays.copyOf(args, args.length + 1);
+        withQ[args.length] = "-q";
+        Run run = osimg(withQ);
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).as("osimg %s", String.join(" ", withQ)).isEmpty();
+        return run.out();
+    }
+
+    @Test
     void badInputGetsOneLineAnExitCodeAndNoWrite() throws Exception {
         Path disk = install(dir, v1);
         String d = disk.toString();
