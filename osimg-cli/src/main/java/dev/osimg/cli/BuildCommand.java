@@ -159,9 +159,11 @@ final class BuildCommand implements Callable<Integer>, WritesOnly {
         try (RegistryClient client = registry.client()) {
             BuildResult result = builder.build(work.resolve("layout"));
             OciImage image = ImageSources.open(new ImageReference.Layout(result.layout(), result.tag()), client);
+            CommandProgress progress = ConsoleProgress.forTransfer(output.silent());
             try (ImageSink sink = Images.sink(pushTo, client, image, null)) {
-                new ImageCopy(registry.jobs, ConsoleProgress.forTransfer(output.silent())).copy(image, sink);
+                new ImageCopy(registry.jobs, progress).copy(image, sink);
             }
+            progress.succeeded();
             report(result, System.nanoTime() - start, pushTo.toString());
         } finally {
             TemporaryFiles.delete(work);

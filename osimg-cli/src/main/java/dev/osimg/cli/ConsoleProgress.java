@@ -5,12 +5,16 @@ import java.io.PrintStream;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
-/** Progress bars on stderr when it is a terminal; silence otherwise (results still print). */
-final class ConsoleProgress implements Progress {
+/**
+ * Progress bars on stderr when it is a terminal; silence otherwise (results still print). A bar is erased when its
+ * step ends, leaving the cursor where the bar was (no blank line), so it never shows a finished state the command may
+ * not reach; a blob the destination had already gets its own line above the bar.
+ */
+final class ConsoleProgress implements CommandProgress {
     private final PrintStream err;
     private ProgressBar bar;
+    private Line line;
 
     private ConsoleProgress(PrintStream err) {
         this.err = err;
@@ -18,38 +22,41 @@ final class ConsoleProgress implements Progress {
 
     /** A progress display for this process, or {@link Progress#NONE} when not on a terminal or when quiet. */
     static Progress forTerminal(boolean quiet) {
-        if (quiet || System.console() == null || !System.console().isTerminal()) {
+        if (quiet || !onTerminal()) {
             return Progress.NONE;
         }
         return new ConsoleProgress(System.err);
     }
 
     /** Bars on a terminal, plain lines on stderr otherwise, nothing when quiet: for long transfers. */
-    static Progress forTransfer(boolean quiet) {
+    static CommandProgress forTransfer(boolean quiet) {
         if (quiet) {
-            return Progress.NONE;
+            return CommandProgress.NONE;
         }
-        if (System.console() == null || !System.console().isTerminal()) {
+        if (!onTerminal()) {
             return new PlainProgress(System.err);
         }
         return new ConsoleProgress(System.err);
     }
 
+    private static boolean onTerminal() {
+        return System.console() != null && System.console().isTerminal();
+    }
+
     @Override
-    public void begin(String step, long totalBytes) {
+    public synchronized void begin(String step, long totalBytes) {
         if (totalBytes < 0) {
             // A bar of unknown length shows only "0/?": a step without a size gets no bar.
             bar = null;
             return;
         }
-        // Without showSpeed: the speed reads "?MiB/s" until the first update, and the bar fits 80 columns.
+        line = new Line(err);
         bar = new ProgressBarBuilder()
                 .setTaskName(label(step))
                 .setInitialMax(totalBytes)
-                .setStyle(ProgressBarStyle.ASCII)
-                .setUnit("MiB", 1 << 20)
+                .setRenderer(new BarRenderer())
                 .setUpdateIntervalMillis(200)
-                .setConsumer(new ConsoleProgressBarConsumer(err))
+                .setConsumer(line)
                 .clearDisplayOnFinish()
                 .build();
     }
@@ -61,16 +68,62 @@ final class ConsoleProgress implements Progress {
 
     @Override
     public void advance(long bytes) {
-        if (bar != null) {
-            bar.stepBy(bytes);
+        ProgressBar current = bar;
+        if (current != null) {
+            current.stepBy(bytes);
         }
     }
 
     @Override
-    public void end() {
+    public void skipped(String item, long bytes, String reason) {
+        String text = shortDigests(item) + " (" + Sizes.bytes(bytes) + "): skipped: " + reason;
+        Line current = line;
+        if (bar != null && current != null) {
+            current.printAbove(text);
+        } else {
+            err.println(text);
+        }
+        advance(bytes);
+    }
+
+    /** {@code sha256:} and 12 hex digits, as docker shows them: a whole digest would push the line past 80 columns. */
+    static String shortDigests(String text) {
+        return text.replaceAll("(sha256:[0-9a-f]{12})[0-9a-f]{52}", "$1");
+    }
+
+    @Override
+    public synchronized void end() {
         if (bar != null) {
             bar.close();
             bar = null;
+        }
+    }
+
+    /**
+     * Draws the bar on one line it shares with lines printed above it; on close it leaves the erased line for the
+     * next output instead of ending it (the library's consumer prints a newline there: a blank line after every bar).
+     */
+    private static final class Line extends ConsoleProgressBarConsumer {
+        private final PrintStream out;
+
+        Line(PrintStream out) {
+            super(out);
+            this.out = out;
+        }
+
+        @Override
+        public synchronized void accept(String rendered) {
+            super.accept(rendered);
+        }
+
+        synchronized void printAbove(String text) {
+            out.print("\r" + " ".repeat(Math.max(0, getMaxRenderedLength())) + "\r" + text + System.lineSeparator());
+            out.flush();
+        }
+
+        @Override
+        public synchronized void close() {
+            out.flush();
         }
     }
 }

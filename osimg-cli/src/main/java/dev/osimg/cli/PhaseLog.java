@@ -8,7 +8,7 @@ import java.io.PrintWriter;
  * A phase's line is held until the next phase begins or the command calls {@link #succeeded()}:
  * {@code end()} also runs when a phase fails, and a failed phase must not read "done".
  */
-final class PhaseLog implements Progress {
+final class PhaseLog implements CommandProgress {
     private final Progress bars;
     private final PrintWriter err;
     private String step;
@@ -44,7 +44,8 @@ final class PhaseLog implements Progress {
     }
 
     /** The command finished: the last phase's line may be printed. */
-    void succeeded() {
+    @Override
+    public void succeeded() {
         flush();
     }
 

@@ -1,24 +1,29 @@
 package dev.osimg.cli;
 
-import dev.osimg.blob.Progress;
 import java.io.PrintStream;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Progress as plain lines (for logs and pipes): one at the start, one per tenth done, one at the end. */
-final class PlainProgress implements Progress {
+/**
+ * Progress as plain lines (for logs and pipes): one at the start, one per tenth done, one per blob the destination
+ * already had, and "done" at the end, printed only once the next step began or the command succeeded: a step that
+ * fails, or a command that fails after it (a refused manifest), never reads "done".
+ */
+final class PlainProgress implements CommandProgress {
     private final PrintStream err;
     private final AtomicLong done = new AtomicLong();
     private volatile String step;
     private volatile long total;
     private volatile long startNanos;
     private int reportedTenths;
+    private String pending;
 
     PlainProgress(PrintStream err) {
         this.err = err;
     }
 
     @Override
-    public void begin(String name, long totalBytes) {
+    public synchronized void begin(String name, long totalBytes) {
+        flush();
         step = name;
         total = totalBytes;
         done.set(0);
@@ -43,8 +48,29 @@ final class PlainProgress implements Progress {
     }
 
     @Override
-    public void end() {
+    public void skipped(String item, long bytes, String reason) {
+        synchronized (this) {
+            err.println(step + ": " + item + " (" + Sizes.bytes(bytes) + ") skipped: " + reason);
+        }
+        advance(bytes);
+    }
+
+    @Override
+    public synchronized void end() {
         long nanos = System.nanoTime() - startNanos;
-        err.println(step + ": done, " + Sizes.bytes(done.get()) + " in " + Sizes.seconds(nanos) + " (" + Sizes.rate(done.get(), nanos) + ")");
+        pending = step + ": done, " + Sizes.bytes(done.get()) + " in " + Sizes.seconds(nanos) + " (" + Sizes.rate(done.get(), nanos) + ")";
+    }
+
+    @Override
+    public synchronized void succeeded() {
+        flush();
+    }
+
+    private void flush() {
+        if (pending != null) {
+            err.println(pending);
+            err.flush();
+        }
+        pending = null;
     }
 }

@@ -2,6 +2,7 @@ package dev.osimg.cli;
 
 import dev.osimg.registry.Credential;
 import dev.osimg.registry.RegistryClient;
+import dev.osimg.registry.RegistryListener;
 import dev.osimg.registry.AuthFile;
 import dev.osimg.registry.RegistryOptions;
 import java.io.BufferedReader;
@@ -46,6 +47,10 @@ final class RegistryOptionsMixin {
                     + "(default: 5 retries of error answers and broken connections; a refused connection or unknown host fails at once).")
     Integer retryTimes;
 
+    @Option(names = {"-v", "--verbose"},
+            description = "Print each HTTP request on stderr: method, URL, status, time and retry, credentials hidden.")
+    boolean verbose;
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
@@ -57,6 +62,12 @@ final class RegistryOptionsMixin {
     /** The file logins are read from and written to: --authfile, $REGISTRY_AUTH_FILE, else Docker's config file. */
     Path authFile() {
         return authFile != null ? authFile : AuthFile.defaultFile();
+    }
+
+    /** Retry and mirror lines always, each request too with {@code -v}. */
+    private RegistryListener listener() {
+        RegistryListener retries = new RetryLines(command.commandLine().getErr());
+        return verbose ? new RequestLines(command.commandLine().getErr(), retries) : retries;
     }
 
     RegistryOptions options() throws IOException {
@@ -76,7 +87,7 @@ final class RegistryOptionsMixin {
             throw new IllegalArgumentException("--retry-times must not be negative, got " + retryTimes);
         }
         RegistryOptions options = RegistryOptions.defaults().withPlainHttp(plainHttp).withCaCert(caCert).withJobs(jobs)
-                .withMirrors(mirrors == null ? List.of() : mirrors).withListener(new RetryLines(command.commandLine().getErr()));
+                .withMirrors(mirrors == null ? List.of() : mirrors).withListener(listener());
         options = options.withDockerConfig(authFile());
         if (retryTimes != null) {
             options = options.withRetries(retryTimes, options.initialBackoff()).withConnectRetries(true);

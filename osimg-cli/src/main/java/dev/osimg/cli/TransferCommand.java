@@ -11,7 +11,9 @@ import dev.osimg.transfer.Images;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -61,11 +63,13 @@ abstract class TransferCommand implements Callable<Integer> {
             String sourceTag = from instanceof ImageReference.Registry r ? r.tag()
                     : from instanceof ImageReference.Layout l ? l.tag() : null;
             ImageCopy.Result result;
+            CommandProgress progress = ConsoleProgress.forTransfer(output.silent());
             try (ImageSink sink = Images.sink(to, client, image, sourceTag)) {
-                result = new ImageCopy(registry.jobs, ConsoleProgress.forTransfer(output.silent())).copy(image, sink);
+                result = new ImageCopy(registry.jobs, progress).copy(image, sink);
             }
             int signaturesCopied = skipSignatures ? 0
                     : Signatures.copy(SignatureStores.of(from, client), SignatureStores.of(to, client), image.manifestDigest());
+            progress.succeeded();
             long nanos = System.nanoTime() - start;
             String digest = result.manifest().digest().toString();
             DigestFile.write(digestFile, digest);
@@ -76,6 +80,7 @@ abstract class TransferCommand implements Callable<Integer> {
                 doc.put("destination", to.toString());
                 doc.put("digest", digest);
                 doc.put("blobs", result.blobs().size());
+                doc.put("skipped_blobs", skippedJson(result));
                 doc.put("size", result.bytes());
                 doc.put("signatures_copied", signaturesCopied);
                 if (signature != null) {
@@ -86,7 +91,8 @@ abstract class TransferCommand implements Callable<Integer> {
             } else if (output.quiet) {
                 out.println(digest);
             } else {
-                out.printf("Copied %s -> %s: %d blobs, %s in %s (%s)%n", image.location(), to, result.blobs().size(),
+                out.printf("Copied %s -> %s: %d blobs%s, %s in %s (%s)%n", image.location(), to, result.blobs().size(),
+                        result.skipped().isEmpty() ? "" : " (" + result.skipped().size() + " skipped: the destination had them)",
                         Sizes.bytes(result.bytes()), Sizes.seconds(nanos), Sizes.rate(result.bytes(), nanos));
                 out.printf("Digest: %s%n", digest);
                 if (signature != null) {
@@ -99,6 +105,19 @@ abstract class TransferCommand implements Callable<Integer> {
             out.flush();
             return ExitCodes.OK;
         }
+    }
+
+    /** The blobs the destination had, each with its {@code digest}, {@code size} and {@code reason} (exists, mounted). */
+    static List<Map<String, Object>> skippedJson(ImageCopy.Result result) {
+        List<Map<String, Object>> skipped = new ArrayList<>();
+        for (ImageCopy.Skipped s : result.skipped()) {
+            Map<String, Object> blob = new LinkedHashMap<>();
+            blob.put("digest", s.blob().digest().toString());
+            blob.put("size", s.blob().size());
+            blob.put("reason", s.outcome().reason());
+            skipped.add(blob);
+        }
+        return skipped;
     }
 
     /** A plain path is always a layout directory here, even one that looks like HOST/REPO. */

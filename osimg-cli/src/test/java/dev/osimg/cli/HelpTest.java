@@ -37,6 +37,18 @@ class HelpTest {
     }
 
     @Test
+    void theNameMainDerivesFromAClassIsTheNameItsAnnotationDeclares() {
+        // Main picks the one subcommand to set up by this derived name; a command whose class name
+        // did not match would silently cost the start-up of all of them.
+        for (Map.Entry<String, CommandLine> command : commands().entrySet()) {
+            if (command.getValue().getCommand() instanceof CommandLine.HelpCommand) {
+                continue;
+            }
+            assertThat(Main.commandName(command.getValue().getCommand().getClass())).isEqualTo(command.getKey());
+        }
+    }
+
+    @Test
     void helpIsWrappedToTheTerminalAndSaysThingsPlainly() {
         List<String> pages = new ArrayList<>();
         pages.add(CliRunner.inProcess("--help").out());

@@ -14,7 +14,15 @@ public interface Progress {
     default void advance(long bytes) {
     }
 
-    /** The current step is done. */
+    /**
+     * {@code item} (a blob) of {@code bytes} bytes in the current step was not processed: the destination
+     * already had it ({@code reason}: {@code exists}, or {@code mounted} from another repository).
+     */
+    default void skipped(String item, long bytes, String reason) {
+        advance(bytes);
+    }
+
+    /** The current step is over: it ended, or it failed (the caller then throws). */
     default void end() {
     }
 }

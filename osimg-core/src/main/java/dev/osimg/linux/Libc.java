@@ -80,31 +80,60 @@ public final class Libc {
     private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
 
-    private static final MethodHandle OPEN = handle("open",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
-            CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle CLOSE = handle("close",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
-    private static final MethodHandle IOCTL_INT = handle("ioctl",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT),
-            CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle IOCTL_PTR = handle("ioctl",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS),
-            CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle FALLOCATE = handle("fallocate",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
-                    ValueLayout.JAVA_LONG), CAPTURE_ERRNO);
-    private static final MethodHandle FLOCK = handle("flock",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
-    private static final MethodHandle LSEEK = handle("lseek",
-            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT),
-            CAPTURE_ERRNO);
-    private static final MethodHandle RENAMEAT2 = handle("renameat2",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
-                    ValueLayout.ADDRESS, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
-    private static final MethodHandle STRERROR = handle("strerror",
-            FunctionDescriptor.of(ValueLayout.ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(256, ValueLayout.JAVA_BYTE)),
-                    ValueLayout.JAVA_INT));
+    // Each downcall handle lives in its own holder class, made on first use: linking one costs
+    // 5-10 ms at run time (a generated stub the AOT cache cannot keep), and most commands use one
+    // or two of them, not all nine (docs/benchmarks.md, "Where the time goes").
+    private static final class OpenCall {
+        static final MethodHandle HANDLE = handle("open",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
+                CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+    }
+
+    private static final class CloseCall {
+        static final MethodHandle HANDLE = handle("close",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
+    }
+
+    private static final class IoctlIntCall {
+        static final MethodHandle HANDLE = handle("ioctl",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT),
+                CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+    }
+
+    private static final class IoctlPointerCall {
+        static final MethodHandle HANDLE = handle("ioctl",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS),
+                CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+    }
+
+    private static final class FallocateCall {
+        static final MethodHandle HANDLE = handle("fallocate",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
+                        ValueLayout.JAVA_LONG), CAPTURE_ERRNO);
+    }
+
+    private static final class FlockCall {
+        static final MethodHandle HANDLE = handle("flock",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
+    }
+
+    private static final class LseekCall {
+        static final MethodHandle HANDLE = handle("lseek",
+                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT),
+                CAPTURE_ERRNO);
+    }
+
+    private static final class Renameat2Call {
+        static final MethodHandle HANDLE = handle("renameat2",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
+                        ValueLayout.ADDRESS, ValueLayout.JAVA_INT), CAPTURE_ERRNO);
+    }
+
+    private static final class StrerrorCall {
+        static final MethodHandle HANDLE = handle("strerror",
+                FunctionDescriptor.of(ValueLayout.ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(256, ValueLayout.JAVA_BYTE)),
+                        ValueLayout.JAVA_INT));
+    }
 
     private Libc() {
     }
@@ -114,7 +143,7 @@ public final class Libc {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
             MemorySegment name = arena.allocateFrom(path.toString());
-            int fd = (int) OPEN.invokeExact(state, name, flags, mode);
+            int fd = (int) OpenCall.HANDLE.invokeExact(state, name, flags, mode);
             if (fd < 0) {
                 throw failure("open " + path, errno(state));
             }
@@ -130,7 +159,7 @@ public final class Libc {
     public static void close(int fd) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
-            int rc = (int) CLOSE.invokeExact(state, fd);
+            int rc = (int) CloseCall.HANDLE.invokeExact(state, fd);
             if (rc < 0) {
                 throw failure("close", errno(state));
             }
@@ -145,7 +174,7 @@ public final class Libc {
     public static int ioctl(int fd, long request, int arg) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
-            int rc = (int) IOCTL_INT.invokeExact(state, fd, request, arg);
+            int rc = (int) IoctlIntCall.HANDLE.invokeExact(state, fd, request, arg);
             return rc < 0 ? errno(state) : 0;
         } catch (RuntimeException | Error e) {
             throw e;
@@ -158,7 +187,7 @@ public final class Libc {
     public static int ioctl(int fd, long request, MemorySegment arg) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
-            int rc = (int) IOCTL_PTR.invokeExact(state, fd, request, arg);
+            int rc = (int) IoctlPointerCall.HANDLE.invokeExact(state, fd, request, arg);
             return rc < 0 ? errno(state) : 0;
         } catch (RuntimeException | Error e) {
             throw e;
@@ -214,7 +243,7 @@ public final class Libc {
     public static int fallocate(int fd, int mode, long offset, long length) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
-            int rc = (int) FALLOCATE.invokeExact(state, fd, mode, offset, length);
+            int rc = (int) FallocateCall.HANDLE.invokeExact(state, fd, mode, offset, length);
             return rc < 0 ? errno(state) : 0;
         } catch (RuntimeException | Error e) {
             throw e;
@@ -227,7 +256,7 @@ public final class Libc {
     public static int flock(int fd, int operation) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
-            int rc = (int) FLOCK.invokeExact(state, fd, operation);
+            int rc = (int) FlockCall.HANDLE.invokeExact(state, fd, operation);
             return rc < 0 ? errno(state) : 0;
         } catch (RuntimeException | Error e) {
             throw e;
@@ -240,11 +269,11 @@ public final class Libc {
     public static long lseek(int fd, long offset, int whence) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
-            long rc = (long) LSEEK.invokeExact(state, fd, offset, whence);
+            long rc = (long) LseekCall.HANDLE.invokeExact(state, fd, offset, whence);
             if (rc < 0) {
                 int errno = errno(state);
                 if (errno == ENXIO) {
-                    return -1;
+                return -1;
                 }
                 throw failure("lseek", errno);
             }
@@ -260,8 +289,8 @@ public final class Libc {
     public static int renameat2(Path from, Path to, int flags) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
-            int rc = (int) RENAMEAT2.invokeExact(state, AT_FDCWD, arena.allocateFrom(from.toString()), AT_FDCWD,
-                    arena.allocateFrom(to.toString()), flags);
+            int rc = (int) Renameat2Call.HANDLE.invokeExact(state, AT_FDCWD, arena.allocateFrom(from.toString()), AT_FDCWD,
+                arena.allocateFrom(to.toString()), flags);
             return rc < 0 ? errno(state) : 0;
         } catch (RuntimeException | Error e) {
             throw e;
@@ -278,7 +307,7 @@ public final class Libc {
     /** errno's text. */
     public static String strerror(int errno) {
         try {
-            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+            MemorySegment text = (MemorySegment) StrerrorCall.HANDLE.invokeExact(errno);
             return text.getString(0);
         } catch (RuntimeException | Error e) {
             throw e;

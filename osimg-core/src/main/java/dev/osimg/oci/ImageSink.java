@@ -16,9 +16,10 @@ public interface ImageSink extends AutoCloseable {
     /**
      * Stores one blob of {@code source} unless the destination has it; the bytes are checked
      * against the descriptor's digest and size (here or by the registry). Safe to call from
-     * several threads for different blobs.
+     * several threads for different blobs. Reports the bytes it sends to {@code progress}, not a blob it skips:
+     * the caller learns that from the outcome.
      */
-    void putBlob(OciImage source, Descriptor descriptor, Blob blob, Progress progress) throws IOException;
+    BlobOutcome putBlob(OciImage source, Descriptor descriptor, Blob blob, Progress progress) throws IOException;
 
     /** Stores the manifest after all its blobs, making the image visible; returns its descriptor. */
     Descriptor putManifest(OciImage source) throws IOException;

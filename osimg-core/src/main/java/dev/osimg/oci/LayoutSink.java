@@ -54,10 +54,9 @@ public final class LayoutSink implements ImageSink {
     }
 
     @Override
-    public void putBlob(OciImage source, Descriptor descriptor, Blob blob, Progress progress) throws IOException {
+    public BlobOutcome putBlob(OciImage source, Descriptor descriptor, Blob blob, Progress progress) throws IOException {
         if (writer.hasIntactBlob(descriptor.digest(), descriptor.size())) {
-            progress.advance(descriptor.size());
-            return;
+            return BlobOutcome.EXISTS;
         }
         Path temp;
         synchronized (writer) {
@@ -89,6 +88,7 @@ public final class LayoutSink implements ImageSink {
         synchronized (writer) {
             writer.commitBlob(temp, descriptor.digest());
         }
+        return BlobOutcome.COPIED;
     }
 
     /** Copies the blob into {@code temp}, hashing it and feeding the tap; returns the digest of what was written. */

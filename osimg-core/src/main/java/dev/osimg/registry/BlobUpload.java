@@ -2,6 +2,7 @@ package dev.osimg.registry;
 
 import dev.osimg.blob.Blob;
 import dev.osimg.blob.Progress;
+import dev.osimg.oci.BlobOutcome;
 import dev.osimg.oci.Descriptor;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -58,18 +59,16 @@ final class BlobUpload {
         this.what = "uploading blob " + descriptor.digest().shortHex() + " to " + repo.host() + "/" + repo.name();
     }
 
-    void run(RegistryRepository mountFrom) throws IOException {
+    BlobOutcome run(RegistryRepository mountFrom) throws IOException {
         OptionalLong existing = repo.blobSize(descriptor.digest());
         if (existing.isPresent() && (existing.getAsLong() == descriptor.size() || existing.getAsLong() < 0)) {
-            progress.advance(descriptor.size());
-            return;
+            return BlobOutcome.EXISTS;
         }
         URI session = null;
         if (mountFrom != null && mountFrom.host().equals(repo.host()) && !mountFrom.name().equals(repo.name())) {
             RegistryRepository.MountResult mount = repo.mount(descriptor.digest(), mountFrom.name());
             if (mount.mounted()) {
-                progress.advance(descriptor.size());
-                return;
+                return BlobOutcome.MOUNTED;
             }
             session = mount.uploadSession();
         }
@@ -81,6 +80,7 @@ final class BlobUpload {
         } else {
             chunked(session);
         }
+        return BlobOutcome.COPIED;
     }
 
     /**

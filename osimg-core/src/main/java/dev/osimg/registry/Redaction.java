@@ -5,14 +5,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Makes URLs safe to show: query values other than {@code scope} and {@code service} may be
- * signatures or tokens (pre-signed storage URLs, upload state), so they are replaced.
+ * Makes URLs safe to show: query values other than the distribution API's own public ones ({@code scope},
+ * {@code service}, {@code digest}, {@code mount}, {@code from}, {@code n}, {@code last}) may be signatures or tokens
+ * (pre-signed storage URLs, upload state, {@code token}, {@code access_token}, {@code password}), so they are replaced.
  */
 public final class Redaction {
     private Redaction() {
     }
 
-    /** The URL without user info and with every query value but scope and service hidden. */
+    private static final java.util.Set<String> PUBLIC = java.util.Set.of("scope", "service", "digest", "mount", "from", "n", "last");
+
+    /** The URL without user info and with every query value but the public ones hidden. */
     public static String url(URI uri) {
         StringBuilder out = new StringBuilder();
         if (uri.getScheme() != null) {
@@ -32,7 +35,7 @@ public final class Redaction {
             for (String pair : query.split("&")) {
                 int eq = pair.indexOf('=');
                 String name = eq < 0 ? pair : pair.substring(0, eq);
-                if (eq < 0 || name.equals("scope") || name.equals("service")) {
+                if (eq < 0 || PUBLIC.contains(name)) {
                     parts.add(pair);
                 } else {
                     parts.add(name + "=REDACTED");

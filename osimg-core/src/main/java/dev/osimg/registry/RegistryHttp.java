@@ -204,11 +204,11 @@ public final class RegistryHttp implements AutoCloseable {
 
     private Response sendWithRetries(Request request, RetryPolicy.Budget budget) throws IOException {
         String host = request.uri().getAuthority();
-        while (true) {
+        for (int attempt = 1; ; attempt++) {
             retries.awaitHost(host);
             Response response;
             try {
-                response = sendOnce(request);
+                response = sendOnce(request, attempt);
             } catch (IOException e) {
                 budget.failed(RetryPolicy.Failure.of(e), host, Redaction.url(request.uri()));
                 continue;
@@ -223,11 +223,29 @@ public final class RegistryHttp implements AutoCloseable {
         }
     }
 
-    private Response sendOnce(Request request) throws IOException {
+    private Response sendOnce(Request request, int attempt) throws IOException {
         java.util.Map<String, String> headers = new LinkedHashMap<>(request.headers());
         authenticator.authorization(request).ifPresent(value -> headers.put("Authorization", value));
-        Response sent = transport.exchange(request.method(), request.uri(), headers, request.body());
+        Response sent = exchange(request.method(), request.uri(), headers, request.body(), attempt);
         return new Response(sent.status(), sent.headers(), sent.body(), sent.uri(), headers.containsKey("Authorization"));
+    }
+
+    /** One exchange over the transport, told to the listener with its secrets hidden. */
+    private Response exchange(String method, URI uri, Map<String, String> headers, RequestBody body, int attempt)
+            throws IOException {
+        long start = System.nanoTime();
+        String authorization = HttpExchange.scheme(headers.get("Authorization"));
+        try {
+            Response response = transport.exchange(method, uri, headers, body);
+            options.listener().exchanged(new HttpExchange(method, Redaction.url(uri), authorization, response.status(), null,
+                    Duration.ofNanos(System.nanoTime() - start), attempt));
+            return response;
+        } catch (IOException | RuntimeException e) {
+            options.listener().exchanged(new HttpExchange(method, Redaction.url(uri), authorization, -1,
+                    RetryPolicy.Failure.of(e instanceof IOException io ? io : new IOException(e)).reason(),
+                    Duration.ofNanos(System.nanoTime() - start), attempt));
+            throw e;
+        }
     }
 
     /** Parses {@code Retry-After}: delay seconds or an HTTP date; null when absent or malformed. */
@@ -264,11 +282,11 @@ public final class RegistryHttp implements AutoCloseable {
     Response sendUnauthenticated(URI uri, Map<String, String> headers, String what) throws IOException {
         RetryPolicy.Budget budget = retries.budget(what);
         String host = uri.getAuthority();
-        while (true) {
+        for (int attempt = 1; ; attempt++) {
             retries.awaitHost(host);
             Response response;
             try {
-                response = transport.exchange("GET", uri, headers, null);
+                response = exchange("GET", uri, headers, null, attempt);
             } catch (IOException e) {
                 budget.failed(RetryPolicy.Failure.of(e), host, Redaction.url(uri));
                 continue;

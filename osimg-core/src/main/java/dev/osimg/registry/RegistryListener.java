@@ -3,7 +3,7 @@ package dev.osimg.registry;
 import java.time.Duration;
 
 /**
- * Hears what the registry client decides on its own, retries and skipped mirrors, so that a
+ * Hears what the registry client decides on its own, retries and skipped mirrors, and every HTTP exchange, so that a
  * user interface can show them (the library itself prints nothing). Called from transfer
  * threads: implementations must be thread-safe.
  */
@@ -27,5 +27,9 @@ public interface RegistryListener {
 
     /** A pull-through mirror failed; it is skipped for the rest of the command. */
     default void mirrorSkipped(String mirror, String reason) {
+    }
+
+    /** A request was answered, or failed without an answer; its secrets are hidden already. */
+    default void exchanged(HttpExchange exchange) {
     }
 }

@@ -334,8 +334,8 @@ public final class RegistryRepository {
     }
 
     /** Uploads a blob the repository lacks (HEAD first, then mount or upload). */
-    public void pushBlob(Descriptor descriptor, Blob blob, RegistryRepository mountFrom, dev.osimg.blob.Progress progress)
-            throws IOException {
-        new BlobUpload(this, descriptor, blob, progress).run(mountFrom);
+    public dev.osimg.oci.BlobOutcome pushBlob(Descriptor descriptor, Blob blob, RegistryRepository mountFrom,
+            dev.osimg.blob.Progress progress) throws IOException {
+        return new BlobUpload(this, descriptor, blob, progress).run(mountFrom);
     }
 }

@@ -3,6 +3,7 @@ package dev.osimg.registry;
 import dev.osimg.blob.Blob;
 import dev.osimg.blob.DigestMismatchException;
 import dev.osimg.blob.Progress;
+import dev.osimg.oci.BlobOutcome;
 import dev.osimg.oci.Descriptor;
 import dev.osimg.digest.Digest;
 import dev.osimg.oci.ImageReference;
@@ -30,9 +31,9 @@ public final class RegistrySink implements dev.osimg.oci.ImageSink {
     }
 
     @Override
-    public void putBlob(OciImage source, Descriptor descriptor, Blob blob, Progress progress) throws IOException {
+    public BlobOutcome putBlob(OciImage source, Descriptor descriptor, Blob blob, Progress progress) throws IOException {
         RegistryRepository mountFrom = source instanceof RegistryImage image ? image.repository() : null;
-        repository.pushBlob(descriptor, blob, mountFrom, progress);
+        return repository.pushBlob(descriptor, blob, mountFrom, progress);
     }
 
     @Override

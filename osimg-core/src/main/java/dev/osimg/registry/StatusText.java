@@ -1,13 +1,23 @@
 package dev.osimg.registry;
 
 /** The reason phrases of the HTTP statuses a registry sends, for messages. */
-final class StatusText {
+public final class StatusText {
     private StatusText() {
     }
 
     /** The RFC 9110 reason phrase of a status, or "error" for one without a well-known phrase. */
-    static String of(int status) {
+    public static String of(int status) {
         return switch (status) {
+            case 200 -> "OK";
+            case 201 -> "Created";
+            case 202 -> "Accepted";
+            case 204 -> "No Content";
+            case 206 -> "Partial Content";
+            case 301 -> "Moved Permanently";
+            case 302 -> "Found";
+            case 303 -> "See Other";
+            case 307 -> "Temporary Redirect";
+            case 308 -> "Permanent Redirect";
             case 400 -> "Bad Request";
             case 401 -> "Unauthorized";
             case 403 -> "Forbidden";

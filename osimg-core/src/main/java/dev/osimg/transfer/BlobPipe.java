@@ -11,12 +11,20 @@ import java.util.concurrent.BlockingQueue;
  * Hands a blob's bytes from the thread that downloads it to a thread that checks it, through a
  * few buffers in flight (bounded memory). The writer side is a {@link BlobTap.Receiver}, the
  * reader side an {@link InputStream} that ends when the writer completes and fails when it aborts.
+ * Buffers go back to the writer once read: allocating (and zeroing) a fresh one for every piece of a
+ * download cost the downloading thread a tenth of its time on a 70 MiB pull.
  */
 final class BlobPipe implements BlobTap.Receiver {
     private static final int BUFFERS_IN_FLIGHT = 8;
-    private static final byte[] END = new byte[0];
+    private static final int MIN_BUFFER = 1 << 20;
+    private static final Piece END = new Piece(new byte[0], 0);
 
-    private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(BUFFERS_IN_FLIGHT);
+    /** Bytes in flight: {@code length} bytes at the start of {@code buffer}. */
+    private record Piece(byte[] buffer, int length) {
+    }
+
+    private final BlockingQueue<Piece> queue = new ArrayBlockingQueue<>(BUFFERS_IN_FLIGHT);
+    private final BlockingQueue<byte[]> spare = new ArrayBlockingQueue<>(BUFFERS_IN_FLIGHT + 2);
     private volatile Throwable aborted;
     private volatile boolean readerGone;
 
@@ -25,9 +33,12 @@ final class BlobPipe implements BlobTap.Receiver {
         if (readerGone) {
             return;
         }
-        byte[] copy = new byte[length];
-        System.arraycopy(bytes, offset, copy, 0, length);
-        put(copy);
+        byte[] buffer = spare.poll();
+        if (buffer == null || buffer.length < length) {
+            buffer = new byte[Math.max(length, MIN_BUFFER)];
+        }
+        System.arraycopy(bytes, offset, buffer, 0, length);
+        put(new Piece(buffer, length));
     }
 
     @Override
@@ -44,7 +55,7 @@ final class BlobPipe implements BlobTap.Receiver {
         queue.offer(END);
     }
 
-    private void put(byte[] item) throws IOException {
+    private void put(Piece item) throws IOException {
         try {
             while (!readerGone) {
                 if (queue.offer(item, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
@@ -60,7 +71,7 @@ final class BlobPipe implements BlobTap.Receiver {
     /** The reading side; closing it early tells the writer to stop passing bytes on. */
     InputStream reader() {
         return new InputStream() {
-            private byte[] current = new byte[0];
+            private Piece current = new Piece(new byte[0], 0);
             private int position;
             private boolean ended;
 
@@ -76,9 +87,12 @@ final class BlobPipe implements BlobTap.Receiver {
                 if (len == 0) {
                     return 0;
                 }
-                while (position == current.length) {
+                while (position == current.length()) {
                     if (ended) {
                         return -1;
+                    }
+                    if (current.length() > 0) {
+                        spare.offer(current.buffer());
                     }
                     try {
                         current = queue.take();
@@ -94,8 +108,8 @@ final class BlobPipe implements BlobTap.Receiver {
                         }
                     }
                 }
-                int n = Math.min(len, current.length - position);
-                System.arraycopy(current, position, b, off, n);
+                int n = Math.min(len, current.length() - position);
+                System.arraycopy(current.buffer(), position, b, off, n);
                 position += n;
                 return n;
             }

@@ -1,6 +1,7 @@
 package dev.osimg.transfer;
 
 import dev.osimg.blob.Progress;
+import dev.osimg.oci.BlobOutcome;
 import dev.osimg.oci.Descriptor;
 import dev.osimg.oci.ImageSink;
 import dev.osimg.oci.OciImage;
@@ -31,27 +32,41 @@ public final class ImageCopy {
         this.progress = progress;
     }
 
-    /** What a copy did. */
-    public record Result(Descriptor manifest, List<Descriptor> blobs, long bytes) {
+    /** What a copy did; {@code skipped} are the blobs the destination had, in the manifest's order. */
+    public record Result(Descriptor manifest, List<Descriptor> blobs, long bytes, List<Skipped> skipped) {
+        public Result {
+            skipped = List.copyOf(skipped);
+        }
+    }
+
+    /** A blob that was not sent, and why ({@link BlobOutcome#EXISTS} or {@link BlobOutcome#MOUNTED}). */
+    public record Skipped(Descriptor blob, BlobOutcome outcome) {
     }
 
     /** Copies every blob, then the manifest, and returns the manifest's descriptor at the sink. */
     public Result copy(OciImage source, ImageSink sink) throws IOException {
         List<Descriptor> blobs = blobsOf(source);
         long total = blobs.stream().mapToLong(Descriptor::size).sum();
+        List<Skipped> skipped = new ArrayList<>();
         progress.begin("copy " + source.location() + " -> " + sink.location(), total);
         try (ExecutorService pool = Executors.newFixedThreadPool(Math.min(jobs, Math.max(1, blobs.size())),
                 Thread.ofVirtual().name("osimg-copy-", 0).factory())) {
-            List<Future<?>> futures = new ArrayList<>();
+            List<Future<BlobOutcome>> futures = new ArrayList<>();
             for (Descriptor d : blobs) {
                 futures.add(pool.submit(() -> {
-                    sink.putBlob(source, d, source.blob(d), progress);
-                    return null;
+                    BlobOutcome outcome = sink.putBlob(source, d, source.blob(d), progress);
+                    if (outcome.skipped()) {
+                        progress.skipped("blob " + d.digest(), d.size(), outcome.reason());
+                    }
+                    return outcome;
                 }));
             }
             try {
-                for (Future<?> f : futures) {
-                    f.get();
+                for (int i = 0; i < futures.size(); i++) {
+                    BlobOutcome outcome = futures.get(i).get();
+                    if (outcome.skipped()) {
+                        skipped.add(new Skipped(blobs.get(i), outcome));
+                    }
                 }
             } catch (ExecutionException e) {
                 futures.forEach(f -> f.cancel(true));
@@ -65,7 +80,7 @@ public final class ImageCopy {
             progress.end();
         }
         Descriptor manifest = sink.putManifest(source);
-        return new Result(manifest, blobs, total);
+        return new Result(manifest, blobs, total, skipped);
     }
 
     /** The config and layers, each digest once. */

@@ -30,9 +30,11 @@ class RegistryHttpPolicyTest {
     }
 
     @Test
-    void redactsQueryValuesButScopeAndService() {
+    void redactsQueryValuesButTheDistributionApisPublicOnes() {
         String shown = Redaction.url(URI.create("https://user:pw@r.example/v2/os/blobs/uploads/x?_state=SECRET&digest=sha256:ab&scope=repository:os:pull&service=r"));
-        assertThat(shown).isEqualTo("https://r.example/v2/os/blobs/uploads/x?_state=REDACTED&digest=REDACTED&scope=repository:os:pull&service=r");
+        assertThat(shown).isEqualTo("https://r.example/v2/os/blobs/uploads/x?_state=REDACTED&digest=sha256:ab&scope=repository:os:pull&service=r");
+        assertThat(Redaction.url(URI.create("https://t.example/token?token=T0K&access_token=A&password=PW&account=u&service=r&n=2&last=v1")))
+                .isEqualTo("https://t.example/token?token=REDACTED&access_token=REDACTED&password=REDACTED&account=REDACTED&service=r&n=2&last=v1");
     }
 
     @Test
