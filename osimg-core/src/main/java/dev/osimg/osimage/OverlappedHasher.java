@@ -36,6 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class OverlappedHasher {
     /** The unit of the copy and of the digest's progress: small enough that the digest starts at once. */
     private static final int REGION_CHUNKS = 8;
+    /** At most this many regions (each one mapping), however large the payload, so mappings stay few. */
+    private static final int MAX_REGIONS = 1024;
     private static final Base64.Encoder BASE64 = Base64.getEncoder().withoutPadding();
 
     /** The layer digest and the chunk hashes (standard base64 without padding, as the config stores them). */
@@ -63,8 +65,8 @@ final class OverlappedHasher {
     private OverlappedHasher(long size, int chunkSize) {
         this.size = size;
         this.chunkSize = chunkSize;
-        this.regionSize = (long) REGION_CHUNKS * chunkSize;
         this.chunkCount = Math.toIntExact(PayloadInfo.chunkCount(size, chunkSize));
+        this.regionSize = (long) Math.max(REGION_CHUNKS, (chunkCount + MAX_REGIONS - 1) / MAX_REGIONS) * chunkSize;
         this.regionCount = Math.toIntExact((size + regionSize - 1) / regionSize);
         this.regions = new MemorySegment[regionCount];
         this.chunkHashes = new String[chunkCount];
@@ -171,8 +173,13 @@ final class OverlappedHasher {
             if (!awaitLanded(r)) {
                 return;
             }
-            sha256.update(regions[r].asByteBuffer());
-            digestBytesDone += regions[r].byteSize();
+            MemorySegment region = regions[r];
+            // In chunk-sized pieces: a region of a huge payload can exceed what one ByteBuffer holds.
+            for (long offset = 0; offset < region.byteSize(); offset += chunkSize) {
+                long length = Math.min(chunkSize, region.byteSize() - offset);
+                sha256.update(region.asSlice(offset, length).asByteBuffer());
+                digestBytesDone += length;
+            }
         }
         digest = sha256.digest();
         hashChunks();

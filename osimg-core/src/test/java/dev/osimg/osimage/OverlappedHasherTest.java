@@ -39,7 +39,7 @@ class OverlappedHasherTest {
 
         assertThat(Files.readAllBytes(target)).isEqualTo(Files.readAllBytes(source));
         assertThat(hashes.digest()).isEqualTo(Digest.ofFile(source));
-        assertThat(hashes.chunkHashes()).isEqualTo(plainChunkHashes(Files.readAllBytes(source)));
+        assertThat(hashes.chunkHashes()).isEqualTo(plainChunkHashes(Files.readAllBytes(source), CHUNK));
         assertThat(progress.get()).isEqualTo(size);
     }
 
@@ -51,8 +51,19 @@ class OverlappedHasherTest {
         OverlappedHasher.Hashes hashes = OverlappedHasher.hash(source, size, CHUNK, counting(progress));
 
         assertThat(hashes.digest()).isEqualTo(Digest.ofFile(source));
-        assertThat(hashes.chunkHashes()).isEqualTo(plainChunkHashes(Files.readAllBytes(source)));
+        assertThat(hashes.chunkHashes()).isEqualTo(plainChunkHashes(Files.readAllBytes(source), CHUNK));
         assertThat(progress.get()).isEqualTo(size);
+    }
+
+    @Test
+    void aPayloadOfMoreThanAThousandRegionsIsCutIntoLargerRegions() throws IOException {
+        int chunk = 64;
+        int size = 1100 * 8 * chunk + 5;
+        Path source = payload(size);
+        OverlappedHasher.Hashes hashes = OverlappedHasher.copyAndHash(source, dir.resolve("blob"), size, chunk, Progress.NONE);
+
+        assertThat(hashes.digest()).isEqualTo(Digest.ofFile(source));
+        assertThat(hashes.chunkHashes()).isEqualTo(plainChunkHashes(Files.readAllBytes(source), chunk));
     }
 
     @Test
@@ -80,11 +91,11 @@ class OverlappedHasherTest {
         return file;
     }
 
-    private static List<String> plainChunkHashes(byte[] bytes) {
+    private static List<String> plainChunkHashes(byte[] bytes, int chunk) {
         List<String> hashes = new ArrayList<>();
-        for (int start = 0; start < bytes.length; start += CHUNK) {
+        for (int start = 0; start < bytes.length; start += chunk) {
             MessageDigest sha256 = Digest.newSha256();
-            sha256.update(Arrays.copyOfRange(bytes, start, Math.min(bytes.length, start + CHUNK)));
+            sha256.update(Arrays.copyOfRange(bytes, start, Math.min(bytes.length, start + chunk)));
             hashes.add(Base64.getEncoder().withoutPadding().encodeToString(sha256.digest()));
         }
         return hashes;
