@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -115,6 +116,48 @@ class LoginCommandTest {
             CliRunner.Result quiet = CliRunner.run("inspect", "-q", "--authfile", auth.toString(), host + "/os/verbose:v1");
             assertThat(quiet.exitCode()).as(quiet.err()).isZero();
             assertThat(quiet.err()).as("without -v no request is shown").doesNotContain("GET ");
+        }
+    }
+
+    @Test
+    void twoLoginsAtOnceBothLandAndAKilledLoginsTemporaryIsSwept() throws Exception {
+        Path htpasswd = Files.writeString(dir.resolve("htpasswd"), InstallCommandTest.tool("htpasswd", "-Bbn", "fleet", "pw"));
+        try (DistributionRegistry registry = DistributionRegistry.start(dir.resolve("reg"),
+                "htpasswd:\n  realm: osimg-test\n  path: " + htpasswd + "\n")) {
+            // Two names of one registry: two entries in the file.
+            String port = registry.host().substring(registry.host().indexOf(':') + 1);
+            List<String> hosts = List.of("127.0.0.1:" + port, "localhost:" + port);
+            Path auth = dir.resolve("auth/auth.json");
+            Files.createDirectories(auth.getParent());
+            Path stale = Files.writeString(auth.getParent().resolve(dev.osimg.testing.StaleTemporaries.ofExitedProcess("auth.json")),
+                    "{\"auths\": {");
+            List<String> prefix = List.of("sh", "-c", "printf 'pw\\n' | exec \"$@\"", "sh");
+            for (int round = 0; round < 3; round++) {
+                List<Process> logins = new ArrayList<>();
+                for (String host : hosts) {
+                    logins.add(CliRunner.start(prefix, Map.of(), List.of(), "login", "-q", "--username", "fleet", "--password-stdin",
+                            "--authfile", auth.toString(), host));
+                }
+                for (Process p : logins) {
+                    CliRunner.Result r = CliRunner.finish(p);
+                    assertThat(r.exitCode()).as(r.err()).isZero();
+                }
+                JsonNode auths = JSON.readTree(auth.toFile()).path("auths");
+                assertThat(auths.has(hosts.get(0)) && auths.has(hosts.get(1))).as("round %d: %s", round, auths).isTrue();
+                assertThat(stale).as("the temporary of a login that was killed").doesNotExist();
+                List<Process> logouts = new ArrayList<>();
+                for (String host : hosts) {
+                    logouts.add(CliRunner.start(List.of(), Map.of(), List.of(), "logout", "--authfile", auth.toString(), host));
+                }
+                for (Process p : logouts) {
+                    CliRunner.Result r = CliRunner.finish(p);
+                    assertThat(r.exitCode()).as(r.err()).isZero();
+                }
+                assertThat(JSON.readTree(auth.toFile()).path("auths").size()).isZero();
+            }
+            try (var left = Files.list(auth.getParent())) {
+                assertThat(left.map(p -> p.getFileName().toString())).containsExactly("auth.json");
+            }
         }
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -61,11 +62,14 @@ public final class TemporaryFiles {
         return path;
     }
 
-    /** Creates an empty temporary file in {@code dir} with the default permissions (the umask applies). */
-    public static Path createFile(Path dir, String label) throws IOException {
+    /**
+     * Creates an empty temporary file in {@code dir} with the default permissions (the umask applies), or with
+     * {@code attributes} (a private file for secrets).
+     */
+    public static Path createFile(Path dir, String label, FileAttribute<?>... attributes) throws IOException {
         Path path = newPath(dir, label);
         try {
-            return Files.createFile(path);
+            return Files.createFile(path, attributes);
         } catch (IOException e) {
             release(path);
             throw e;

@@ -2,6 +2,7 @@ package dev.osimg.oci;
 
 import dev.osimg.digest.Digest;
 import dev.osimg.json.GoCompatibleJson;
+import dev.osimg.linux.FileLock;
 import dev.osimg.linux.Renames;
 import dev.osimg.linux.TemporaryFiles;
 import java.io.IOException;
@@ -240,7 +241,7 @@ public final class OciLayoutWriter implements AutoCloseable {
 
     /** Reads, merges and writes back the index of the layout {@code dir} under its lock. */
     private static void updateIndex(Path dir, Descriptor entry, String tag) throws IOException {
-        try (LayoutLock lock = LayoutLock.acquire(dir)) {
+        try (FileLock lock = FileLock.acquire(dir.resolve("oci-layout"))) {
             List<Descriptor> existing = Files.exists(dir.resolve("index.json"), LinkOption.NOFOLLOW_LINKS)
                     ? OciLayout.open(dir).index().manifests() : List.of();
             replaceAtomically(dir, "index.json", GoCompatibleJson.write(Index.of(merged(existing, entry, tag))));

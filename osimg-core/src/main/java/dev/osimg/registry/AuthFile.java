@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.osimg.json.JsonProblem;
+import dev.osimg.linux.FileLock;
+import dev.osimg.linux.TemporaryFiles;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +22,9 @@ import java.util.List;
 /**
  * Stores and removes registry logins in the {@code auths} map of a Docker config file (podman's {@code auth.json} has
  * the same shape), keeping every other entry as it was. The file is replaced atomically and readable only by its
- * owner, because it holds passwords.
+ * owner, because it holds passwords. Each change reads, edits and replaces the file under an exclusive lock of its
+ * directory, so two logins at once both land; the temporary file carries its owner process, so one a killed login left
+ * behind is removed by the next login or logout.
  */
 public final class AuthFile {
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
@@ -40,28 +44,46 @@ public final class AuthFile {
 
     /** Records {@code credential} for {@code host}, replacing an earlier login to that host. */
     public static void store(Path file, String host, Credential credential) throws IOException {
-        ObjectNode root = read(file);
-        ObjectNode auths = root.has("auths") && root.get("auths").isObject() ? (ObjectNode) root.get("auths")
-                : root.putObject("auths");
-        removeHost(auths, host);
-        String auth = Base64.getEncoder().encodeToString(
-                (credential.username() + ":" + credential.secret()).getBytes(StandardCharsets.UTF_8));
-        auths.putObject(host).put("auth", auth);
-        write(file, root);
+        Path dir = directory(file);
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        try (FileLock lock = FileLock.acquire(dir)) {
+            TemporaryFiles.sweep(dir);
+            ObjectNode root = read(file);
+            ObjectNode auths = root.has("auths") && root.get("auths").isObject() ? (ObjectNode) root.get("auths")
+                    : root.putObject("auths");
+            removeHost(auths, host);
+            String auth = Base64.getEncoder().encodeToString(
+                    (credential.username() + ":" + credential.secret()).getBytes(StandardCharsets.UTF_8));
+            auths.putObject(host).put("auth", auth);
+            write(file, root);
+        }
     }
 
     /** Removes the login to {@code host}; false when there was none. */
     public static boolean remove(Path file, String host) throws IOException {
-        if (!Files.exists(file)) {
+        Path dir = directory(file);
+        if (!Files.isDirectory(dir)) {
             return false;
         }
-        ObjectNode root = read(file);
-        JsonNode auths = root.get("auths");
-        if (auths == null || !auths.isObject() || !removeHost((ObjectNode) auths, host)) {
-            return false;
+        try (FileLock lock = FileLock.acquire(dir)) {
+            TemporaryFiles.sweep(dir);
+            if (!Files.exists(file)) {
+                return false;
+            }
+            ObjectNode root = read(file);
+            JsonNode auths = root.get("auths");
+            if (auths == null || !auths.isObject() || !removeHost((ObjectNode) auths, host)) {
+                return false;
+            }
+            write(file, root);
+            return true;
         }
-        write(file, root);
-        return true;
+    }
+
+    private static Path directory(Path file) {
+        return file.toAbsolutePath().getParent();
     }
 
     private static boolean removeHost(ObjectNode auths, String host) {
@@ -98,11 +120,7 @@ public final class AuthFile {
     }
 
     private static void write(Path file, ObjectNode root) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
-        Path temp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp",
+        Path temp = TemporaryFiles.createFile(directory(file), file.getFileName().toString(),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
             Files.write(temp, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
@@ -112,7 +130,7 @@ public final class AuthFile {
                 Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
             }
         } finally {
-            Files.deleteIfExists(temp);
+            TemporaryFiles.delete(temp);
         }
     }
 }
