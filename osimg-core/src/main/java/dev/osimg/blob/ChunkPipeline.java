@@ -92,14 +92,6 @@ public final class ChunkPipeline implements AutoCloseable {
         reader.start();
     }
 
-    /**
-     * Runs a hashing task on the shared pool that hashes chunks (sized to the cores) once
-     * {@code previous} is done, so that a sequential hash can trail the chunk hashes on the same cores.
-     */
-    public static CompletableFuture<Void> onHashersAfter(CompletableFuture<?> previous, Runnable task) {
-        return previous.thenRunAsync(task, HASHERS);
-    }
-
     /** The next chunk in order, or null after the last one. Pass it to {@link #release} when done. */
     public Chunk next() throws IOException {
         Object item;

@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -164,51 +163,23 @@ public final class OsImageBuilder {
     private StoredPayload storeUncompressed(PayloadSource source, long size, OciLayoutWriter writer) throws IOException {
         if (linkMode == LinkMode.COPY) {
             Path temp = writer.newTempBlobName();
-            if (!FileCloner.tryClone(source.file(), temp)) {
-                copyFileRange(source.file(), temp, size);
-            }
-            // Hashing the copy (shared extents after a clone, page cache after a copy) hashes
+            // Hashing the blob (shared extents after a clone, the page cache after a copy) hashes
             // exactly what is stored, even if the payload file changes meanwhile.
-            StoredPayload stored = hashUncompressed(temp, size, source);
+            OverlappedHasher.Hashes hashes = FileCloner.tryClone(source.file(), temp)
+                    ? OverlappedHasher.hash(temp, size, HASH_CHUNK_SIZE, progress)
+                    : OverlappedHasher.copyAndHash(source.file(), temp, size, HASH_CHUNK_SIZE, progress);
+            StoredPayload stored = uncompressed(source, size, hashes);
             writer.commitBlob(temp, stored.layer().digest());
             return stored;
         }
-        StoredPayload stored = hashUncompressed(source.file(), size, source);
+        StoredPayload stored = uncompressed(source, size, OverlappedHasher.hash(source.file(), size, HASH_CHUNK_SIZE, progress));
         writer.linkBlob(source.file(), stored.layer().digest(), linkMode == LinkMode.SYMLINK);
         return stored;
     }
 
-    /**
-     * The chunk hashes and the whole-content digest of an uncompressed payload. The whole digest
-     * is one sequential hash; it runs on the hashing pool too, so that it and the chunk hashes
-     * share the cores evenly instead of three threads contending for two.
-     */
-    private StoredPayload hashUncompressed(Path file, long size, PayloadSource source) throws IOException {
-        MessageDigest whole = Digest.newSha256();
-        CompletableFuture<?>[] chain = {CompletableFuture.completedFuture(null)};
-        List<String> hashes = chunkHashes(FileChannel.open(file, StandardOpenOption.READ), size, source,
-                data -> {
-                    chain[0] = ChunkPipeline.onHashersAfter(chain[0], () -> whole.update(data));
-                    return chain[0].thenApply(ignored -> null);
-                });
-        return new StoredPayload(new PayloadInfo(source.name(), size, HASH_CHUNK_SIZE, hashes),
-                Descriptor.of(MediaTypes.PAYLOAD_UNCOMPRESSED, Digest.fromSha256(whole.digest()), size));
-    }
-
-    /** Copies with {@code copy_file_range(2)} (what {@code transferTo} between files is): in the kernel, no user-space copy. */
-    private static void copyFileRange(Path from, Path to, long size) throws IOException {
-        try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
-                FileChannel out = FileChannel.open(to, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
-            long done = 0;
-            while (done < size) {
-                long n = in.transferTo(done, size - done, out);
-                if (n <= 0) {
-                    throw new EOFException("payload " + from + " ended after " + done + " of " + size
-                            + " bytes; was it changed during the build?");
-                }
-                done += n;
-            }
-        }
+    private static StoredPayload uncompressed(PayloadSource source, long size, OverlappedHasher.Hashes hashes) {
+        return new StoredPayload(new PayloadInfo(source.name(), size, HASH_CHUNK_SIZE, hashes.chunkHashes()),
+                Descriptor.of(MediaTypes.PAYLOAD_UNCOMPRESSED, hashes.digest(), size));
     }
 
     private StoredPayload storeZstd(PayloadSource source, long size, int level, OciLayoutWriter writer) throws IOException {

@@ -2,10 +2,10 @@ package dev.osimg.osimage;
 
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
-import dev.osimg.digest.Xxh64;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,7 +89,9 @@ final class SeekableZstdWriter implements AutoCloseable {
             workers.add(worker);
             throw e;
         }
-        int checksum = (int) Xxh64.hash(data, 0);
+        // The seek table's checksum is the frame's own (the low 32 bits of XXH64 of the content,
+        // little-endian in the frame's last 4 bytes), which libzstd computed while compressing.
+        int checksum = worker.output().duplicate().order(ByteOrder.LITTLE_ENDIAN).getInt(length - 4);
         return new Compressed(worker, length, new SeekTable.Frame(length, data.remaining(), checksum));
     }
 
