@@ -125,8 +125,12 @@ public final class OsImageBuilder {
         Manifest manifest = Manifest.of(MediaTypes.OS_IMAGE_ARTIFACT, Descriptor.of(MediaTypes.OS_IMAGE_CONFIG, none, 0),
                 List.of(Descriptor.of(MediaTypes.PAYLOAD_UNCOMPRESSED, none, 0)));
         Thread.ofPlatform().daemon().name("osimg-json-setup").start(() -> {
-            GoCompatibleJson.write(config);
-            GoCompatibleJson.write(manifest);
+            try {
+                GoCompatibleJson.write(config);
+                GoCompatibleJson.write(manifest);
+            } catch (RuntimeException e) {
+                // Only preparation: if these documents cannot be written, the real ones report why.
+            }
         });
     }
 
