@@ -276,17 +276,25 @@ final class OverlappedHasher {
         }
     }
 
+    /** Rethrows what ended a helper thread (an instanceof chain: a pattern switch spins a class at run time). */
     private void rethrowFailure() throws IOException {
         Throwable e = failure;
-        switch (e) {
-            case null -> {
-            }
-            case IOException io -> throw io;
-            case UncheckedIOException u -> throw u.getCause();
-            case RuntimeException r -> throw r;
-            case Error err -> throw err;
-            default -> throw new IOException("hashing the payload failed: " + e, e);
+        if (e == null) {
+            return;
         }
+        if (e instanceof IOException io) {
+            throw io;
+        }
+        if (e instanceof UncheckedIOException u) {
+            throw u.getCause();
+        }
+        if (e instanceof RuntimeException r) {
+            throw r;
+        }
+        if (e instanceof Error err) {
+            throw err;
+        }
+        throw new IOException("hashing the payload failed: " + e, e);
     }
 
     /** Reports the share of the hashing done since the last report (digest and chunk hashes count half each). */
