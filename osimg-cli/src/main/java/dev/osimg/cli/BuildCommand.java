@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
             "",
             "Prints the manifest digest."
         })
-final class BuildCommand implements Callable<Integer>, WritesOnly {
+final class BuildCommand implements Callable<Integer>, UnusedRegistryOptions {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -118,6 +118,11 @@ final class BuildCommand implements Callable<Integer>, WritesOnly {
 
     @Option(names = "--digestfile", paramLabel = "FILE", description = "Also write the manifest digest to FILE.")
     Path digestFile;
+
+    @Override
+    public java.util.List<String> unusedRegistryOptions() {
+        return WRITES_ONLY;
+    }
 
     @Override
     public Integer call() throws IOException {
