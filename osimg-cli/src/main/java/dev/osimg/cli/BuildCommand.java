@@ -126,6 +126,7 @@ final class BuildCommand implements Callable<Integer>, UnusedRegistryOptions {
 
     @Override
     public Integer call() throws IOException {
+        DigestFile.check(digestFile);
         OsImageBuilder builder = new OsImageBuilder()
                 .productInfo(productInfo())
                 .compression(compression())
@@ -168,6 +169,7 @@ final class BuildCommand implements Callable<Integer>, UnusedRegistryOptions {
             try (ImageSink sink = Images.sink(pushTo, client, image, null)) {
                 new ImageCopy(registry.jobs, progress).copy(image, sink);
             }
+            DigestFile.write(digestFile, result.manifestDescriptor().digest().toString());
             progress.succeeded();
             report(result, System.nanoTime() - start, pushTo.toString());
         } finally {
@@ -216,7 +218,9 @@ final class BuildCommand implements Callable<Integer>, UnusedRegistryOptions {
     private void report(BuildResult result, long elapsedNanos, String pushedTo) throws IOException {
         var out = spec.commandLine().getOut();
         String digest = result.manifestDescriptor().digest().toString();
-        DigestFile.write(digestFile, digest);
+        if (pushedTo == null) {
+            DigestFile.write(digestFile, digest);
+        }
         long totalSize = result.config().payloads().stream().mapToLong(PayloadInfo::size).sum();
         if (output.json) {
             Map<String, Object> doc = new LinkedHashMap<>();
