@@ -1,6 +1,7 @@
 package dev.osimg.efi;
 
 import dev.osimg.linux.Libc;
+import dev.osimg.linux.FileLock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -88,10 +89,18 @@ public final class EfiVarFs {
 
     /**
      * Adds {@code option} as a boot entry (reusing an identical existing entry) and puts it first in {@code BootOrder}.
+     * The whole read-modify-write holds an exclusive lock of the variables' directory, so that two installs at once
+     * (processes or threads) neither take the same {@code Boot####} number nor drop each other from {@code BootOrder}.
      *
      * @return the entry number ({@code Boot####})
      */
     public int addBootEntry(LoadOption option) throws IOException {
+        try (FileLock lock = FileLock.acquire(directory)) {
+            return addBootEntryLocked(option);
+        }
+    }
+
+    private int addBootEntryLocked(LoadOption option) throws IOException {
         byte[] encoded = option.encode();
         int number = -1;
         List<Integer> used = new ArrayList<>();

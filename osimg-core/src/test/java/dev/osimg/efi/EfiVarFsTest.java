@@ -36,6 +36,36 @@ class EfiVarFsTest {
     }
 
     @Test
+    void concurrentAddsNeitherShareANumberNorLoseAnEntryFromBootOrder() throws Exception {
+        EfiVarFs vars = new EfiVarFs(dir);
+        int writers = 8;
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(writers);
+        java.util.List<java.util.concurrent.Future<Integer>> numbers = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(writers)) {
+            for (int i = 0; i < writers; i++) {
+                LoadOption option = option("Install " + i);
+                numbers.add(pool.submit(() -> {
+                    start.await();
+                    return vars.addBootEntry(option);
+                }));
+            }
+        }
+        java.util.Set<Integer> distinct = new java.util.TreeSet<>();
+        for (var number : numbers) {
+            distinct.add(number.get());
+        }
+        assertThat(distinct).as("one Boot#### per install").hasSize(writers);
+        byte[] order = vars.read("BootOrder", EfiVarFs.GLOBAL_VARIABLE);
+        java.util.Set<Integer> ordered = new java.util.TreeSet<>();
+        java.nio.ByteBuffer entries = java.nio.ByteBuffer.wrap(order).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        while (entries.remaining() >= 2) {
+            ordered.add(entries.getShort() & 0xffff);
+        }
+        assertThat(ordered).as("BootOrder lists every entry").isEqualTo(distinct);
+        assertThat(order).hasSize(2 * writers);
+    }
+
+    @Test
     void reusesAnIdenticalEntryInsteadOfAddingAnother() throws Exception {
         LoadOption option = option("Metropolis");
         EfiVarFs vars = new EfiVarFs(dir);
