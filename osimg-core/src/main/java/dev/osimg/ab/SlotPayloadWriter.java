@@ -2,6 +2,7 @@ package dev.osimg.ab;
 
 import dev.osimg.blob.Progress;
 import dev.osimg.disk.BlockDevice;
+import dev.osimg.linux.TemporaryFiles;
 import dev.osimg.osimage.Payload;
 import dev.osimg.transfer.DeltaFetch;
 import dev.osimg.transfer.DeltaListener;
@@ -23,6 +24,9 @@ import java.util.List;
  * disk. Each chunk is checked against the image's chunk hashes as it streams; the partition is flushed at the end.
  */
 public final class SlotPayloadWriter {
+    /** The end of the name of the file chunks are set aside in (after the owner-process prefix of {@link TemporaryFiles}). */
+    public static final String STASH_LABEL = "update-chunks";
+
     private SlotPayloadWriter() {
     }
 
@@ -60,13 +64,16 @@ public final class SlotPayloadWriter {
         try {
             DeltaPlan.PayloadPlan safe = plan;
             if (!plan.whole() && plan.sources().stream().anyMatch(s -> s instanceof LocalChunks.Raw r && r.data() == slotData)) {
-                stash = Files.createTempFile("osimg-update-", ".chunks");
+                // Named by owner process: one a killed update left behind is removed by the next update.
+                Path tmpdir = Path.of(System.getProperty("java.io.tmpdir"));
+                TemporaryFiles.sweep(tmpdir);
+                stash = TemporaryFiles.createFile(tmpdir, STASH_LABEL);
                 safe = setAside(plan, slotData, stash);
             }
             new DeltaFetch(jobs, listener).writeContent(safe, (offset, data) -> slot.write(offset, data));
         } finally {
             if (stash != null) {
-                Files.deleteIfExists(stash);
+                TemporaryFiles.delete(stash);
             }
         }
         if (slot.zeroIsCheap() && size < slot.size()) {

@@ -262,12 +262,18 @@ class DeltaUpdateTest {
         Path delta = copyOf(full, "delta.img");
         fullUpdate(full, v3, false);
 
+        // What an update killed while it had chunks set aside left behind: swept by this one, which sets some aside too.
+        Path killed = Files.writeString(Path.of(System.getProperty("java.io.tmpdir"))
+                .resolve(dev.osimg.testing.StaleTemporaries.ofExitedProcess(SlotPayloadWriter.STASH_LABEL)), "chunks");
         Delta d = deltaUpdate(delta, "upd/aside", false);
+        assertThat(killed).doesNotExist();
         assertThat(d.plan().payloads().get(1).chunksToFetch()).isEqualTo(1);
         assertThat(d.wireBytes()).isLessThanOrEqualTo(bound(v2, v3));
         assertThat(slot(delta, Slot.A)).isEqualTo(slot(full, Slot.A));
         try (var left = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("osimg-update-"));
+            String mine = "-" + ProcessHandle.current().pid() + "-";
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(dev.osimg.linux.TemporaryFiles.PREFIX)
+                    && n.contains(mine) && n.endsWith("-" + SlotPayloadWriter.STASH_LABEL));
         }
     }
 }
