@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
             "",
             "Prints the manifest digest."
         })
-final class BuildCommand implements Callable<Integer>, WritesOnly {
+final class BuildCommand implements Callable<Integer>, UnusedRegistryOptions {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -120,7 +120,13 @@ final class BuildCommand implements Callable<Integer>, WritesOnly {
     Path digestFile;
 
     @Override
+    public java.util.List<String> unusedRegistryOptions() {
+        return WRITES_ONLY;
+    }
+
+    @Override
     public Integer call() throws IOException {
+        DigestFile.check(digestFile);
         OsImageBuilder builder = new OsImageBuilder()
                 .productInfo(productInfo())
                 .compression(compression())
@@ -163,6 +169,7 @@ final class BuildCommand implements Callable<Integer>, WritesOnly {
             try (ImageSink sink = Images.sink(pushTo, client, image, null)) {
                 new ImageCopy(registry.jobs, progress).copy(image, sink);
             }
+            DigestFile.write(digestFile, result.manifestDescriptor().digest().toString());
             progress.succeeded();
             report(result, System.nanoTime() - start, pushTo.toString());
         } finally {
@@ -211,7 +218,9 @@ final class BuildCommand implements Callable<Integer>, WritesOnly {
     private void report(BuildResult result, long elapsedNanos, String pushedTo) throws IOException {
         var out = spec.commandLine().getOut();
         String digest = result.manifestDescriptor().digest().toString();
-        DigestFile.write(digestFile, digest);
+        if (pushedTo == null) {
+            DigestFile.write(digestFile, digest);
+        }
         long totalSize = result.config().payloads().stream().mapToLong(PayloadInfo::size).sum();
         if (output.json) {
             Map<String, Object> doc = new LinkedHashMap<>();

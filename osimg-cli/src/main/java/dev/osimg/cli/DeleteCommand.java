@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
                     + "Registries may refuse deletes: the distribution registry allows them with storage.delete.enabled.",
             "",
             "Prints the deleted digest."})
-final class DeleteCommand implements Callable<Integer>, WritesOnly {
+final class DeleteCommand implements Callable<Integer>, UnusedRegistryOptions {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -39,6 +39,11 @@ final class DeleteCommand implements Callable<Integer>, WritesOnly {
 
     @CommandLine.Mixin
     OutputOptions output;
+
+    @Override
+    public java.util.List<String> unusedRegistryOptions() {
+        return NEITHER;
+    }
 
     @Override
     public Integer call() throws IOException {

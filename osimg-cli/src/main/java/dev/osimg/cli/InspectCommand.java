@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
             "Reads the manifest and the config (both checked against their digests); payload content is not "
                     + "read: use verify for that. --raw and --config print the manifest or the config exactly as stored; "
                     + "--diff OLD shows what an update from OLD would fetch."})
-final class InspectCommand implements Callable<Integer> {
+final class InspectCommand implements Callable<Integer>, UnusedRegistryOptions {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -69,6 +69,11 @@ final class InspectCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     ProfileOption profile;
+
+    @Override
+    public java.util.List<String> unusedRegistryOptions() {
+        return NO_TRANSFERS;
+    }
 
     @Override
     public Integer call() throws IOException {

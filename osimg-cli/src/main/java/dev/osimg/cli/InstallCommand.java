@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
                     + "and the partition table is written last, so an interrupted install never looks bootable.",
             "",
             "Prints where the image was installed."})
-final class InstallCommand implements Callable<Integer> {
+final class InstallCommand implements Callable<Integer>, UnusedRegistryOptions {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -135,6 +135,11 @@ final class InstallCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     SignatureOptionsMixin signatures;
+
+    @Override
+    public java.util.List<String> unusedRegistryOptions() {
+        return NO_TRANSFERS;
+    }
 
     @Override
     public Integer call() throws IOException {

@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
                     + "network and their console lines are prefixed 'NN| '. No VM outlives the command: Ctrl-C, SIGTERM, "
                     + "--expect and --timeout stop them all. With --json the serial console goes to stderr and stdout holds "
                     + "only the document (timings, outcome)."})
-final class LaunchCommand implements Callable<Integer> {
+final class LaunchCommand implements Callable<Integer>, UnusedRegistryOptions {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -123,6 +123,11 @@ final class LaunchCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     SignatureOptionsMixin signatures;
+
+    @Override
+    public java.util.List<String> unusedRegistryOptions() {
+        return NO_TRANSFERS;
+    }
 
     @Override
     public Integer call() throws IOException, InterruptedException {

@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
             "Checks USER and the password with the registry first, then stores them in the auths map of the Docker "
                     + "config file (or --authfile FILE), where osimg, docker, skopeo and podman find them. The password "
                     + "comes from stdin with --password-stdin, or is asked on the terminal; never from the command line."})
-final class LoginCommand implements Callable<Integer> {
+final class LoginCommand implements Callable<Integer>, UnusedRegistryOptions {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -38,6 +38,11 @@ final class LoginCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     OutputOptions output;
+
+    @Override
+    public java.util.List<String> unusedRegistryOptions() {
+        return NEITHER;
+    }
 
     @Override
     public Integer call() throws IOException {

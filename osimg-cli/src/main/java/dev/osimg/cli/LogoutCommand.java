@@ -29,7 +29,7 @@ final class LogoutCommand implements Callable<Integer> {
     String host;
 
     @Option(names = "--authfile", paramLabel = "FILE",
-            description = "The logins file (default: $REGISTRY_AUTH_FILE, else ~/.docker/config.json).")
+            description = "The logins file (default: $REGISTRY_AUTH_FILE, else Docker's config file).")
     Path authFile;
 
     @CommandLine.Mixin

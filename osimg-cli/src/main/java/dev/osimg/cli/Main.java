@@ -64,9 +64,7 @@ public final class Main {
         cli.setUsageHelpAutoWidth(true);
         for (CommandLine sub : cli.getSubcommands().values()) {
             OutputOptions.describeQuiet(sub);
-            if (sub.getCommand() instanceof WritesOnly) {
-                sub.getCommandSpec().remove(sub.getCommandSpec().findOption("--mirror"));
-            }
+            UnusedRegistryOptions.remove(sub);
         }
         return cli;
     }

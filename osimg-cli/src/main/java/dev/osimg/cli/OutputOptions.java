@@ -30,7 +30,7 @@ final class OutputOptions {
             Map.entry("status", "the active slot (a or b)"),
             Map.entry("rollback", "the slot the next boot starts (a or b)"),
             Map.entry("commit", NOTHING),
-            Map.entry("sign", "where the signature is stored (REPO:TAG or oci:DIR:TAG)"),
+            Map.entry("sign", "the signed manifest digest"),
             Map.entry("launch", "the serial console only, without osimg's own lines (the exit code says whether --expect matched)"),
             Map.entry("login", NOTHING),
             Map.entry("logout", NOTHING));

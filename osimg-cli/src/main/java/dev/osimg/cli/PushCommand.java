@@ -12,12 +12,17 @@ import picocli.CommandLine.Parameters;
                     + "their digests on the way. The same as osimg copy LAYOUT REFERENCE.",
             "",
             "Prints the manifest digest."})
-final class PushCommand extends TransferCommand implements WritesOnly {
+final class PushCommand extends TransferCommand implements UnusedRegistryOptions {
     @Parameters(index = "0", paramLabel = "LAYOUT", description = "The layout directory (oci:DIR[:TAG] or a path).")
     String source;
 
     @Parameters(index = "1", paramLabel = "REFERENCE", description = "HOST[:PORT]/REPO[:TAG] to push to.")
     String destination;
+
+    @Override
+    public java.util.List<String> unusedRegistryOptions() {
+        return WRITES_ONLY;
+    }
 
     @Override
     String source() {

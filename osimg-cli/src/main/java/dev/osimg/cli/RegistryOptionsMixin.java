@@ -31,8 +31,8 @@ final class RegistryOptionsMixin {
     boolean passwordStdin;
 
     @Option(names = "--authfile", paramLabel = "FILE",
-            description = "Read registry logins from FILE (Docker config or podman auth.json format) instead of "
-                    + "~/.docker/config.json; also from $REGISTRY_AUTH_FILE.")
+            description = "Read registry logins from FILE, in the format of Docker's config file or podman's auth "
+                    + "file (default: $REGISTRY_AUTH_FILE, else Docker's config file).")
     Path authFile;
 
     @Option(names = "--mirror", paramLabel = "HOST[:PORT]",
@@ -40,7 +40,8 @@ final class RegistryOptionsMixin {
     List<String> mirrors;
 
     @Option(names = "--jobs", paramLabel = "N", defaultValue = "4", description = "Blobs transferred at once (default: ${DEFAULT-VALUE}).")
-    int jobs;
+    // Also set here: commands that leave --jobs out (UnusedRegistryOptions) never apply its default.
+    int jobs = 4;
 
     @Option(names = "--retry-times", paramLabel = "N",
             description = "Retry failed registry requests N times, connections that cannot be made included "

@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
                     + "directory). Signatures already there are kept.",
             "",
             "Prints the signed digest."})
-final class SignCommand implements Callable<Integer> {
+final class SignCommand implements Callable<Integer>, UnusedRegistryOptions {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -63,6 +63,11 @@ final class SignCommand implements Callable<Integer> {
     OutputOptions output;
 
     @Override
+    public java.util.List<String> unusedRegistryOptions() {
+        return NO_TRANSFERS;
+    }
+
+    @Override
     public Integer call() throws IOException {
         ImageReference reference = ImageReference.parse(image);
         // The key first: a wrong password fails before anything is fetched.
@@ -86,7 +91,7 @@ final class SignCommand implements Callable<Integer> {
                 doc.put("signature", layer.signature());
                 JsonOutput.print(out, doc);
             } else if (output.quiet) {
-                out.println(store.location() + ":" + tag);
+                out.println(target.manifestDigest());
                 out.flush();
             } else {
                 out.printf("Signed %s (%s): signature in %s:%s%n", target.location(), target.manifestDigest(), store.location(), tag);

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
             "",
             "Asks the registry for the tags of REPOSITORY, page by page as the registry hands them out, and prints "
                     + "one tag per line."})
-final class TagsCommand implements Callable<Integer> {
+final class TagsCommand implements Callable<Integer>, UnusedRegistryOptions {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -36,6 +36,11 @@ final class TagsCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     OutputOptions output;
+
+    @Override
+    public java.util.List<String> unusedRegistryOptions() {
+        return NO_TRANSFERS;
+    }
 
     @Override
     public Integer call() throws IOException {

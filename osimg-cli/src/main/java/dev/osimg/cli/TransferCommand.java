@@ -55,6 +55,7 @@ abstract class TransferCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         ImageReference from = ImageReference.parse(source());
         ImageReference to = ImageReference.parse(destination());
+        DigestFile.check(digestFile);
         long start = System.nanoTime();
         try (RegistryClient client = registry.client()) {
             OciImage image = Images.open(from, client);
@@ -69,10 +70,10 @@ abstract class TransferCommand implements Callable<Integer> {
             }
             int signaturesCopied = skipSignatures ? 0
                     : Signatures.copy(SignatureStores.of(from, client), SignatureStores.of(to, client), image.manifestDigest());
-            progress.succeeded();
             long nanos = System.nanoTime() - start;
             String digest = result.manifest().digest().toString();
             DigestFile.write(digestFile, digest);
+            progress.succeeded();
             PrintWriter out = spec.commandLine().getOut();
             if (output.json) {
                 Map<String, Object> doc = new LinkedHashMap<>();

@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
                     + "the payload and the chunk (exit code 4).",
             "",
             "With --key (or --policy), the image must also carry a signature by the key for exactly this manifest digest."})
-final class VerifyCommand implements Callable<Integer> {
+final class VerifyCommand implements Callable<Integer>, UnusedRegistryOptions {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -50,6 +50,11 @@ final class VerifyCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     OutputOptions output;
+
+    @Override
+    public java.util.List<String> unusedRegistryOptions() {
+        return NO_TRANSFERS;
+    }
 
     @Override
     public Integer call() throws IOException {

@@ -72,6 +72,20 @@ class ConventionsTest {
         assertThat(copied.out()).isEqualTo(digest + "\n");
         assertThat(CliRunner.inProcess("verify", "-q", dir.resolve("copy").toString()).out()).isEqualTo(digest + "\n");
         assertThat(CliRunner.inProcess("inspect", "-q", dir.resolve("copy").toString()).out()).isEqualTo(digest + "\n");
+
+        // The digest file follows the umask like any file the user makes there, and no temporary is left.
+        Path plain = Files.createFile(dir.resolve("made-by-hand"));
+        assertThat(Files.getPosixFilePermissions(digestFile)).isEqualTo(Files.getPosixFilePermissions(plain));
+        try (var left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("."));
+        }
+        // A digest file that cannot be written is refused before anything is copied.
+        CliRunner.Result refused = CliRunner.inProcess("copy", "-q", "--digestfile", dir.resolve("none/digest").toString(),
+                "oci:" + dir.resolve("img") + ":v1", "oci:" + dir.resolve("never"));
+        assertThat(refused.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(refused.err()).isEqualTo("osimg: error: --digestfile " + dir.resolve("none/digest") + ": the directory "
+                + dir.resolve("none") + " does not exist\n");
+        assertThat(dir.resolve("never")).doesNotExist();
     }
 
     @Test

@@ -100,9 +100,17 @@ class HelpTest {
     }
 
     @Test
-    void commandsThatOnlyWriteToARegistryOfferNoMirror() {
-        assertThat(CliRunner.inProcess("push", "--help").out()).doesNotContain("--mirror");
-        assertThat(CliRunner.inProcess("build", "--help").out()).doesNotContain("--mirror");
-        assertThat(CliRunner.inProcess("pull", "--help").out()).contains("--mirror");
+    void commandsOfferOnlyTheRegistryOptionsThatMeanSomethingThere() {
+        assertThat(CliRunner.inProcess("push", "--help").out()).doesNotContain("--mirror").contains("--jobs");
+        assertThat(CliRunner.inProcess("build", "--help").out()).doesNotContain("--mirror").contains("--jobs");
+        assertThat(CliRunner.inProcess("pull", "--help").out()).contains("--mirror").contains("--jobs");
+        assertThat(CliRunner.inProcess("copy", "--help").out()).contains("--mirror").contains("--jobs");
+        assertThat(CliRunner.inProcess("update", "--help").out()).contains("--mirror").contains("--jobs");
+        for (String command : List.of("login", "delete")) {
+            assertThat(CliRunner.inProcess(command, "--help").out()).as(command).doesNotContain("--mirror").doesNotContain("--jobs");
+        }
+        for (String command : List.of("inspect", "verify", "install", "launch", "sign", "tags")) {
+            assertThat(CliRunner.inProcess(command, "--help").out()).as(command).contains("--mirror").doesNotContain("--jobs");
+        }
     }
 }

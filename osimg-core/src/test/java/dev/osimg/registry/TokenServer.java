@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * credentials and issues RS256 JWTs carrying the requested scopes, signed with a key whose
  * self-signed certificate (made by the JDK's keytool) the registry trusts.
  */
-final class TokenServer implements AutoCloseable {
+public final class TokenServer implements AutoCloseable {
     static final String SERVICE = "osimg-test-registry";
     static final String ISSUER = "osimg-test-issuer";
 
@@ -39,6 +39,7 @@ final class TokenServer implements AutoCloseable {
     private final long expiresInSeconds;
     final AtomicInteger issued = new AtomicInteger();
     final List<String> scopesAsked = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<String> tokens = java.util.Collections.synchronizedList(new ArrayList<>());
 
     private TokenServer(HttpServer server, PrivateKey key, X509Certificate certificate, String user, String password, long expiresIn) {
         this.server = server;
@@ -49,7 +50,8 @@ final class TokenServer implements AutoCloseable {
         this.expiresInSeconds = expiresIn;
     }
 
-    static TokenServer start(Path dir, String user, String password, long expiresIn) throws Exception {
+    /** Starts a server that accepts {@code user}/{@code password} and issues tokens valid for {@code expiresIn} seconds. */
+    public static TokenServer start(Path dir, String user, String password, long expiresIn) throws Exception {
         Path keystore = dir.resolve("token.p12");
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
         Tools.run(List.of(keytool.toString(), "-genkeypair", "-alias", "token", "-keyalg", "RSA", "-keysize", "2048",
@@ -68,12 +70,18 @@ final class TokenServer implements AutoCloseable {
         return server;
     }
 
-    String realm() {
+    /** The tokens issued so far. */
+    public List<String> tokens() {
+        return List.copyOf(tokens);
+    }
+
+    /** The token endpoint's URL. */
+    public String realm() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/token";
     }
 
     /** The registry's auth section for this server. */
-    String registryAuthSection(Path dir) throws IOException {
+    public String registryAuthSection(Path dir) throws IOException {
         Path bundle = dir.resolve("token-cert.pem");
         Files.writeString(bundle, "-----BEGIN CERTIFICATE-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(encoded()) + "\n-----END CERTIFICATE-----\n");
@@ -109,7 +117,9 @@ final class TokenServer implements AutoCloseable {
                     access.add(entry);
                 }
             }
-            byte[] body = JsonMapper.builder().build().writeValueAsBytes(Map.of("token", jwt(access), "expires_in", expiresInSeconds));
+            String token = jwt(access);
+            tokens.add(token);
+            byte[] body = JsonMapper.builder().build().writeValueAsBytes(Map.of("token", token, "expires_in", expiresInSeconds));
             issued.incrementAndGet();
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);
