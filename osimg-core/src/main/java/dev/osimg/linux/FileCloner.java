@@ -21,20 +21,41 @@ public final class FileCloner {
      * @return true if cloned; false if the filesystem cannot clone (then {@code target} does not exist)
      */
     public static boolean tryClone(Path source, Path target) throws IOException {
+        return cloneOrCreate(source, target, -1);
+    }
+
+    /**
+     * Creates {@code target} (which must not exist) as a clone of {@code source} where the filesystem
+     * can clone; else creates it with {@code size} bytes allocated, ready to be copied into. On ext4 a
+     * copy into allocated blocks costs a quarter less system time than one that allocates block by
+     * block as it grows (docs/benchmarks.md); where nothing can be allocated the file is left empty.
+     *
+     * @return true if cloned; false if {@code target} is to be copied into
+     */
+    public static boolean cloneOrAllocate(Path source, Path target, long size) throws IOException {
+        return cloneOrCreate(source, target, size);
+    }
+
+    /** Clones; if that fails, allocates {@code allocate} bytes, or deletes the target when {@code allocate} is negative. */
+    private static boolean cloneOrCreate(Path source, Path target, long allocate) throws IOException {
         int src = Libc.open(source, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
         try {
             int dst = Libc.open(target, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_EXCL | Libc.O_CLOEXEC, 0644);
-            int errno;
+            boolean cloned;
             try {
-                errno = Libc.ioctl(dst, Libc.FICLONE, src);
+                cloned = Libc.ioctl(dst, Libc.FICLONE, src) == 0;
+                if (!cloned && allocate > 0) {
+                    // Only an optimization: where it fails (no support, no space), the copy that
+                    // follows grows the file as usual and reports a real shortage of space itself.
+                    Libc.fallocate(dst, 0, 0, allocate);
+                }
             } finally {
                 Libc.close(dst);
             }
-            if (errno != 0) {
+            if (!cloned && allocate < 0) {
                 java.nio.file.Files.deleteIfExists(target);
-                return false;
             }
-            return true;
+            return cloned;
         } finally {
             Libc.close(src);
         }

@@ -187,7 +187,7 @@ public final class OsImageBuilder {
             Path temp = writer.newTempBlobName();
             // Hashing the blob (shared extents after a clone, the page cache after a copy) hashes
             // exactly what is stored, even if the payload file changes meanwhile.
-            OverlappedHasher.Hashes hashes = FileCloner.tryClone(source.file(), temp)
+            OverlappedHasher.Hashes hashes = FileCloner.cloneOrAllocate(source.file(), temp, size)
                     ? OverlappedHasher.hash(temp, size, HASH_CHUNK_SIZE, progress)
                     : OverlappedHasher.copyAndHash(source.file(), temp, size, HASH_CHUNK_SIZE, progress);
             StoredPayload stored = uncompressed(source, size, hashes);

@@ -73,12 +73,12 @@ final class OverlappedHasher {
     }
 
     /**
-     * Copies the first {@code size} bytes of {@code source} into {@code target} (created; it must
-     * not exist) and hashes the copy while it is made.
+     * Copies the first {@code size} bytes of {@code source} into {@code target} (an existing file,
+     * empty or allocated to at most {@code size} bytes) and hashes the copy while it is made.
      */
     static Hashes copyAndHash(Path source, Path target, long size, int chunkSize, Progress progress) throws IOException {
         try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
-                FileChannel out = FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+                FileChannel out = FileChannel.open(target, StandardOpenOption.WRITE);
                 FileChannel blob = FileChannel.open(target, StandardOpenOption.READ)) {
             return new OverlappedHasher(size, chunkSize).run(blob, progress, (hasher, arena) -> hasher.copy(source, in, out, blob, arena, progress));
         }

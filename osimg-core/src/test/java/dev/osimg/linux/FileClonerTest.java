@@ -10,7 +10,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Sparse copies keep holes where the filesystem cannot clone (ext4 here, where the test directory is). */
+/** Where the filesystem cannot clone (ext4 here, where the test directory is): sparse copies keep holes, copy targets are allocated. */
 class FileClonerTest {
     @TempDir
     Path dir;
@@ -35,5 +35,20 @@ class FileClonerTest {
         assertThat(Files.mismatch(source, target)).isEqualTo(-1);
         long blocks = Long.parseLong(Tools.ok("stat", "-c", "%b", target.toString()).strip());
         assertThat(blocks * 512).as("allocated bytes").isLessThan(16L << 20);
+    }
+
+    @Test
+    void aTargetThatCannotBeClonedIsLeftAllocatedToTheSizeForTheCopy() throws Exception {
+        Path source = dir.resolve("source");
+        Files.write(source, new byte[3 << 20]);
+        Path target = dir.resolve("target");
+
+        assertThat(FileCloner.cloneOrAllocate(source, target, 3 << 20)).isFalse();
+
+        assertThat(Files.size(target)).isEqualTo(3 << 20);
+        long blocks = Long.parseLong(Tools.ok("stat", "-c", "%b", target.toString()).strip());
+        assertThat(blocks * 512).as("allocated bytes").isGreaterThanOrEqualTo(3 << 20);
+        assertThat(FileCloner.tryClone(source, dir.resolve("other"))).isFalse();
+        assertThat(dir.resolve("other")).doesNotExist();
     }
 }

@@ -33,7 +33,7 @@ class OverlappedHasherTest {
     @ValueSource(ints = {0, 1, CHUNK - 1, CHUNK, CHUNK + 1, REGION - 1, REGION, REGION + 1, 5 * REGION + 3 * CHUNK + 17, 40 * REGION})
     void copyAndHashMatchPlainHashing(int size) throws IOException {
         Path source = payload(size);
-        Path target = dir.resolve("blob");
+        Path target = Files.createFile(dir.resolve("blob"));
         AtomicLong progress = new AtomicLong();
         OverlappedHasher.Hashes hashes = OverlappedHasher.copyAndHash(source, target, size, CHUNK, counting(progress));
 
@@ -60,7 +60,8 @@ class OverlappedHasherTest {
         int chunk = 64;
         int size = 1100 * 8 * chunk + 5;
         Path source = payload(size);
-        OverlappedHasher.Hashes hashes = OverlappedHasher.copyAndHash(source, dir.resolve("blob"), size, chunk, Progress.NONE);
+        OverlappedHasher.Hashes hashes = OverlappedHasher.copyAndHash(source, Files.createFile(dir.resolve("blob")), size, chunk,
+                Progress.NONE);
 
         assertThat(hashes.digest()).isEqualTo(Digest.ofFile(source));
         assertThat(hashes.chunkHashes()).isEqualTo(plainChunkHashes(Files.readAllBytes(source), chunk));
@@ -69,7 +70,8 @@ class OverlappedHasherTest {
     @Test
     void aPayloadShorterThanItsSizeIsAnErrorNamingIt() throws IOException {
         Path source = payload(3 * REGION);
-        assertThatThrownBy(() -> OverlappedHasher.copyAndHash(source, dir.resolve("blob"), 5 * REGION, CHUNK, Progress.NONE))
+        assertThatThrownBy(() -> OverlappedHasher.copyAndHash(source, Files.createFile(dir.resolve("blob")), 5 * REGION, CHUNK,
+                Progress.NONE))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining(source.toString())
                 .hasMessageContaining("ended after " + 3 * REGION + " of " + 5 * REGION + " bytes");
