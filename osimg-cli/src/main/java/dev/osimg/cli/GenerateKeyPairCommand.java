@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,6 +32,9 @@ final class GenerateKeyPairCommand implements Callable<Integer> {
             description = "Write PREFIX.key and PREFIX.pub (default: ${DEFAULT-VALUE}).")
     String prefix;
 
+    @CommandLine.Mixin
+    OutputOptions output;
+
     @Override
     public Integer call() throws IOException {
         char[] password = Passwords.forNewKey();
@@ -40,8 +45,18 @@ final class GenerateKeyPairCommand implements Callable<Integer> {
             Arrays.fill(password, '\0');
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("Private key written to %s (%s)%n", files.privateKey(), password.length == 0 ? "unencrypted" : "encrypted");
-        out.printf("Public key written to %s%n", files.publicKey());
+        if (output.json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("private_key", files.privateKey().toString());
+            doc.put("public_key", files.publicKey().toString());
+            doc.put("encrypted", password.length > 0);
+            JsonOutput.print(out, doc);
+        } else if (output.quiet) {
+            out.println(files.publicKey());
+        } else {
+            out.printf("Private key written to %s (%s)%n", files.privateKey(), password.length == 0 ? "unencrypted" : "encrypted");
+            out.printf("Public key written to %s%n", files.publicKey());
+        }
         out.flush();
         return ExitCodes.OK;
     }

@@ -31,6 +31,7 @@ final class OutputOptions {
             Map.entry("rollback", "the slot the next boot starts (a or b)"),
             Map.entry("commit", NOTHING),
             Map.entry("sign", "the signed manifest digest"),
+            Map.entry("generate-key-pair", "the public key file (for verify --key)"),
             Map.entry("launch", "the serial console only, without osimg's own lines (the exit code says whether --expect matched)"),
             Map.entry("login", NOTHING),
             Map.entry("logout", NOTHING));

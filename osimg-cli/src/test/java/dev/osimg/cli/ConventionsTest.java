@@ -89,6 +89,23 @@ class ConventionsTest {
     }
 
     @Test
+    void generateKeyPairHasQuietAndJsonToo() throws Exception {
+        java.util.Map<String, String> noPassword = java.util.Map.of("OSIMG_PASSWORD", "");
+        CliRunner.Result quiet = CliRunner.run(noPassword, java.util.List.of(), "generate-key-pair", "-q", "--output-key-prefix",
+                dir.resolve("q").toString());
+        assertThat(quiet.exitCode()).as(quiet.err()).isZero();
+        assertThat(quiet.out()).isEqualTo(dir.resolve("q.pub") + "\n");
+        assertThat(quiet.err()).isEmpty();
+        CliRunner.Result json = CliRunner.run(noPassword, java.util.List.of(), "generate-key-pair", "--json", "--output-key-prefix",
+                dir.resolve("j").toString());
+        JsonNode doc = JSON.readTree(json.out());
+        assertThat(doc.path("schema_version").asInt()).isEqualTo(1);
+        assertThat(doc.path("public_key").asText()).isEqualTo(dir.resolve("j.pub").toString());
+        assertThat(doc.path("private_key").asText()).isEqualTo(dir.resolve("j.key").toString());
+        assertThat(doc.path("encrypted").asBoolean()).isFalse();
+    }
+
+    @Test
     void jsonHasASchemaVersionOneNamingAndAnErrorObject() throws Exception {
         CliRunner.Result build = CliRunner.inProcess("build", "--json", "--out", dir.resolve("img").toString(),
                 "--payload", "system=" + system, "--tag", "v1", "--component", "kernel=6.1");
