@@ -80,6 +80,21 @@ final class CliRunner {
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Fails with the reason when SIGINT is ignored in this JVM, and so in every child it starts: a shell
+     * without job control starts background jobs ({@code cmd &}) that way, and the JVM then never sees
+     * a SIGINT, so a test of what SIGINT does would fail for a reason that is not osimg's.
+     */
+    static void requireSigintDelivered() throws IOException {
+        String ignored = java.nio.file.Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .filter(line -> line.startsWith("SigIgn:")).findFirst().orElseThrow().substring("SigIgn:".length()).trim();
+        boolean sigintIgnored = (Long.parseUnsignedLong(ignored, 16) & (1L << (2 - 1))) != 0;
+        org.assertj.core.api.Assertions.assertThat(sigintIgnored)
+                .as("SIGINT is ignored in this test run (was it started as a background job of a shell without job"
+                        + " control, e.g. 'scripts/test &' in a script?); run it in the foreground or with 'set -m'")
+                .isFalse();
+    }
+
     /** The command line of a child JVM running {@code osimg ARGS}. */
     static List<String> command(List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>();

@@ -63,6 +63,7 @@ class InterruptionTest {
 
     @Test
     void sigintAndSigtermRemoveWhatTheRunWasWriting() throws Exception {
+        CliRunner.requireSigintDelivered();
         for (String signal : List.of("INT", "TERM")) {
             Path parent = Files.createDirectories(dir.resolve(signal));
             Process build = CliRunner.start(List.of(), Map.of(), List.of(), "build", "-q", "-o",

@@ -56,6 +56,7 @@ class LaunchSignalsTest {
 
     @Test
     void sigintStopsTheVmAndItsTpmAndRemovesTheWorkDirectory() throws Exception {
+        CliRunner.requireSigintDelivered();
         List<ProcessHandle> children = launchAndSignal("INT", 1, "--tpm");
         assertThat(children).noneMatch(ProcessHandle::isAlive);
         assertThat(workDirectories()).isEmpty();
