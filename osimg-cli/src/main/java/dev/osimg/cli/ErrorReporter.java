@@ -2,6 +2,7 @@ package dev.osimg.cli;
 
 import dev.osimg.blob.DigestMismatchException;
 import dev.osimg.digest.InvalidDigestException;
+import dev.osimg.linux.TemporaryFiles;
 import dev.osimg.oci.InvalidImageException;
 import dev.osimg.osimage.PayloadVerificationException;
 import dev.osimg.registry.RegistryAuthenticationException;
@@ -17,7 +18,8 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         Main root = cmd.getCommandSpec().root().userObject() instanceof Main m ? m : null;
-        String message = describe(e);
+        // What the user named, not the temporary osimg writes it under first.
+        String message = TemporaryFiles.withoutTemporaryNames(describe(e));
         int code = exitCode(e);
         cmd.getErr().println(PREFIX + message);
         if (root != null && root.debug) {

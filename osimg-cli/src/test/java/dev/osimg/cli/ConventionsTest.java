@@ -89,6 +89,27 @@ class ConventionsTest {
     }
 
     @Test
+    void errorsNameTheFileTheUserNamedNotOsimgsTemporary() throws Exception {
+        CliRunner.Result built = CliRunner.inProcess("build", "-q", "--out", dir.resolve("img").toString(), "--payload",
+                "system=" + system, "--tag", "v1");
+        assertThat(built.exitCode()).as(built.err()).isZero();
+        // /proc takes no new files: every write there fails where osimg first writes, its temporary.
+        String[][] commands = {
+            {"copy", "-q", "oci:" + dir.resolve("img") + ":v1", "oci:/proc/osimg-test-layout"},
+            {"copy", "-q", "--digestfile", "/proc/osimg-test-digest", "oci:" + dir.resolve("img") + ":v1", "oci:" + dir.resolve("c")},
+            {"install", "-q", "oci:" + dir.resolve("img"), "--disk", "/proc/osimg-test.img", "--any-payload"},
+            {"logout", "--authfile", "/proc/osimg-test-auth.json", "r.example"},
+        };
+        for (String[] args : commands) {
+            CliRunner.Result r = CliRunner.inProcess(args);
+            assertThat(r.exitCode()).as(String.join(" ", args)).isNotZero();
+            assertThat(r.err()).as(String.join(" ", args)).startsWith("osimg: error: ").doesNotContain(".osimg-tmp-");
+        }
+        assertThat(CliRunner.inProcess(commands[0]).err()).isEqualTo("osimg: error: /proc/osimg-test-layout: no such file or directory\n");
+        assertThat(CliRunner.inProcess(commands[1]).err()).isEqualTo("osimg: error: /proc/osimg-test-digest: no such file or directory\n");
+    }
+
+    @Test
     void generateKeyPairHasQuietAndJsonToo() throws Exception {
         java.util.Map<String, String> noPassword = java.util.Map.of("OSIMG_PASSWORD", "");
         CliRunner.Result quiet = CliRunner.run(noPassword, java.util.List.of(), "generate-key-pair", "-q", "--output-key-prefix",

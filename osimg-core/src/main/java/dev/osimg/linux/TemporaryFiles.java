@@ -34,6 +34,8 @@ public final class TemporaryFiles {
 
     private static final Pattern NAME = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)-(\\d+)-([0-9a-f]+)-[0-9a-f]+-.*",
             Pattern.DOTALL);
+    /** The part of a temporary name before its label, wherever it appears in a text. */
+    private static final Pattern IN_TEXT = Pattern.compile(Pattern.quote(PREFIX) + "\\d+-\\d+-[0-9a-f]+-[0-9a-f]+-");
     private static final int MAX_LABEL = 64;
     private static final int DELETE_ATTEMPTS = 20;
     private static final String NAMESPACE = pidNamespace();
@@ -115,6 +117,14 @@ public final class TemporaryFiles {
             return removed;
         }
         return removed;
+    }
+
+    /**
+     * {@code text} (a message) with every temporary name replaced by the name it stands in for, its label: a file the
+     * user named as {@code /srv/x.img} is then reported as that, not as the temporary osimg wrote first.
+     */
+    public static String withoutTemporaryNames(String text) {
+        return text == null ? null : IN_TEXT.matcher(text).replaceAll("");
     }
 
     /** Whether a temporary name belongs to a process of this PID namespace that no longer runs. */
