@@ -1,6 +1,7 @@
 package dev.osimg.cli;
 
 import dev.osimg.blob.Progress;
+import dev.osimg.digest.Sha256WarmUp;
 import dev.osimg.osimage.OsImage;
 import dev.osimg.registry.RegistryClient;
 import dev.osimg.osimage.Payload;
@@ -65,6 +66,8 @@ final class VerifyCommand implements Callable<Integer>, UnusedRegistryOptions {
 
     private Integer run(RegistryClient client) throws IOException {
         long start = System.nanoTime();
+        // While the manifest and config are read, so that the chunk hashers start at full speed.
+        Sha256WarmUp.start();
         OsImage os = ImageArgument.open(image, client);
         PrintWriter out = spec.commandLine().getOut();
         SignatureCheck.Outcome signature = null;
