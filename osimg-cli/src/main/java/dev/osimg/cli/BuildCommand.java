@@ -149,7 +149,7 @@ final class BuildCommand implements Callable<Integer>, UnusedRegistryOptions {
         ImageReference.Registry pushTo = registryDestination(out);
         if (pushTo == null) {
             BuildResult result = builder.build(Path.of(out));
-            report(result, System.nanoTime() - start, null);
+            report(result, System.nanoTime() - start, null, null);
             return ExitCodes.OK;
         }
         // A registry destination: build into a private temporary layout, push it, drop it. The
@@ -166,12 +166,13 @@ final class BuildCommand implements Callable<Integer>, UnusedRegistryOptions {
             BuildResult result = builder.build(work.resolve("layout"));
             OciImage image = ImageSources.open(new ImageReference.Layout(result.layout(), result.tag()), client);
             CommandProgress progress = ConsoleProgress.forTransfer(output.silent());
+            ImageCopy.Result pushed;
             try (ImageSink sink = Images.sink(pushTo, client, image, null)) {
-                new ImageCopy(registry.jobs, progress).copy(image, sink);
+                pushed = new ImageCopy(registry.jobs, progress).copy(image, sink);
             }
             DigestFile.write(digestFile, result.manifestDescriptor().digest().toString());
             progress.succeeded();
-            report(result, System.nanoTime() - start, pushTo.toString());
+            report(result, System.nanoTime() - start, pushTo.toString(), pushed);
         } finally {
             TemporaryFiles.delete(work);
         }
@@ -215,7 +216,7 @@ final class BuildCommand implements Callable<Integer>, UnusedRegistryOptions {
         return ImageReference.parse(text) instanceof ImageReference.Registry r ? r : null;
     }
 
-    private void report(BuildResult result, long elapsedNanos, String pushedTo) throws IOException {
+    private void report(BuildResult result, long elapsedNanos, String pushedTo, ImageCopy.Result pushed) throws IOException {
         var out = spec.commandLine().getOut();
         String digest = result.manifestDescriptor().digest().toString();
         if (pushedTo == null) {
@@ -242,6 +243,9 @@ final class BuildCommand implements Callable<Integer>, UnusedRegistryOptions {
                 list.add(p);
             }
             doc.put("payloads", list);
+            if (pushed != null) {
+                doc.put("skipped_blobs", TransferCommand.skippedJson(pushed));
+            }
             doc.put("seconds", elapsedNanos / 1e9);
             JsonOutput.print(out, doc);
             return;

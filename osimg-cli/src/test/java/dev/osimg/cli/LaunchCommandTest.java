@@ -67,13 +67,20 @@ class LaunchCommandTest {
     }
 
     @Test
-    void bootsAClusterOfThreeAndPrefixesEachNodesLines() throws Exception {
-        InstallCommandTest.Run run = InstallCommandTest.osimg("launch", image, "--nodes", "3", "--expect", MARKER,
-                "--timeout", "600", "--memory", "200", "--work-dir", dir.toString());
+    void bootsAClusterOfThreeWhoseNodesReachEachOtherAndPrefixesEachNodesLines() throws Exception {
+        // The test OS pings a peer over the cluster network when its parameters ask (node 1 pings node 2, the
+        // others node 1), so the expected line proves guest-to-guest traffic in both directions.
+        Path params = Files.writeString(dir.resolve("cluster-parameters"), TestOs.PING_PEERS);
+        InstallCommandTest.Run run = InstallCommandTest.osimg("launch", image, "--nodes", "3", "--expect",
+                "OSIMG-TEST-OS-NET", "--node-parameters", params.toString(), "--timeout", "600", "--memory", "200",
+                "--work-dir", dir.toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         for (String node : List.of("01", "02", "03")) {
-            assertThat(run.out()).containsPattern("(?m)^" + node + "\\| " + MARKER + "entry=\\S+ partuuid=\\S+ params=none$");
+            assertThat(run.out()).containsPattern("(?m)^" + node + "\\| " + MARKER + "entry=\\S+ partuuid=\\S+ params="
+                    + TestOs.PING_PEERS + "$");
         }
+        assertThat(run.out()).contains("01| OSIMG-TEST-OS-NET node=1 reached=10.99.0.2",
+                "02| OSIMG-TEST-OS-NET node=2 reached=10.99.0.1", "03| OSIMG-TEST-OS-NET node=3 reached=10.99.0.1");
         assertThat(run.out().lines()).allMatch(l -> l.matches("0[123]\\| .*"));
         assertThat(run.err()).contains("starting the VMs (").contains("every VM printed a line matching --expect");
         assertThat(workDirectories()).isEmpty();

@@ -80,6 +80,12 @@ class TransferProgressTest {
         assertThat(json.path("skipped_blobs").get(0).path("reason").asText()).isEqualTo("exists");
         assertThat(json.path("skipped_blobs").get(0).path("digest").asText()).startsWith("sha256:");
 
+        // A build pushed where its payloads are already: those are skipped too.
+        JsonNode build = JSON.readTree(CliRunner.inProcess("build", "--json", "--out", registry.host() + "/os/progress:built",
+                "--payload", "kernel.efi=" + dir.resolve("kernel.efi"), "--payload", "system=" + dir.resolve("system"),
+                "--compression", "none").out());
+        assertThat(build.path("skipped_blobs").findValuesAsText("digest")).contains(build.path("payloads").get(1).path("digest").asText());
+
         // Another repository of the same registry: the blobs are mounted, not sent.
         JsonNode copy = JSON.readTree(CliRunner.inProcess("copy", "--json", ref, registry.host() + "/os/elsewhere:v1").out());
         assertThat(copy.path("skipped_blobs")).hasSize(3);

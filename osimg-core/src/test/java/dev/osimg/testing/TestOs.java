@@ -188,12 +188,20 @@ public final class TestOs {
         return s.length() > max ? s.substring(s.length() - max) : s;
     }
 
-    /** The kernel modules the init loads: efivarfs (Boot Loader Interface variables) and qemu_fw_cfg. */
+    /**
+     * The kernel modules the init loads, in load order (insmod resolves no dependencies): efivarfs (Boot Loader
+     * Interface variables), qemu_fw_cfg, and the virtio network driver with what it needs, loaded only when the
+     * parameters ask for {@value #PING_PEERS}.
+     */
     private static List<Path> modules() throws IOException {
         Path kernel = linuxKernel();
         String release = kernel.getFileName().toString().substring("vmlinuz-".length());
         Path dir = Path.of("/lib/modules", release, "kernel");
-        List<Path> modules = List.of(dir.resolve("fs/efivarfs/efivarfs.ko"), dir.resolve("drivers/firmware/qemu_fw_cfg.ko"));
+        List<Path> modules = new java.util.ArrayList<>(List.of(dir.resolve("fs/efivarfs/efivarfs.ko"),
+                dir.resolve("drivers/firmware/qemu_fw_cfg.ko")));
+        for (String network : NETWORK_MODULES) {
+            modules.add(dir.resolve(network));
+        }
         for (Path m : modules) {
             if (!Files.isRegularFile(m)) {
                 fail(m + " is missing; install the Debian package linux-image-" + release);
@@ -202,7 +210,20 @@ public final class TestOs {
         return modules;
     }
 
-    /** A cpio "newc" archive: /dev/console, busybox, two kernel modules and the reporting /init. */
+    /**
+     * When the node parameters contain this word, the init brings up the virtio network card as 10.99.0.N/24
+     * (N = the last byte of its MAC, which {@code osimg launch} numbers from 1), pings node 1 (node 1 pings node 2)
+     * until it answers, prints {@code OSIMG-TEST-OS-NET node=N reached=10.99.0.M} and stays up, so that a peer
+     * that boots later still gets answers; the launch stops it once every node printed its line.
+     */
+    public static final String PING_PEERS = "ping-peers";
+
+    private static final List<String> NETWORK_MODULES = List.of("drivers/virtio/virtio_ring.ko",
+            "drivers/virtio/virtio.ko", "drivers/virtio/virtio_pci_legacy_dev.ko",
+            "drivers/virtio/virtio_pci_modern_dev.ko", "drivers/virtio/virtio_pci.ko", "net/core/failover.ko",
+            "drivers/net/net_failover.ko", "drivers/net/virtio_net.ko");
+
+    /** A cpio "newc" archive: /dev/console, busybox, the kernel modules and the reporting /init. */
     private static byte[] initramfs(String version) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int[] ino = {1};
@@ -235,7 +256,16 @@ public final class TestOs {
                 + " image=$(var LoaderImageIdentifier) info=$(var LoaderInfo)\"\n"
                 + "echo \"OSIMG-TEST-OS $((6 * 7)) version=" + version
                 + " entry=$(var LoaderEntrySelected) partuuid=$(var LoaderDevicePartUUID) params=$params\"\n"
-                + "$b poweroff -f\n";
+                + "case \"$params\" in *" + PING_PEERS + "*) ;; *) $b poweroff -f ;; esac\n"
+                + NETWORK_MODULES.stream().map(m -> "$b insmod /lib/" + Path.of(m).getFileName() + "\n")
+                        .collect(java.util.stream.Collectors.joining())
+                + "i=0; while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 10 ]; do $b sleep 1; i=$((i + 1)); done\n"
+                + "n=$((0x$($b cut -d: -f6 /sys/class/net/eth0/address)))\n"
+                + "$b ip link set lo up; $b ip link set eth0 up; $b ip addr add 10.99.0.$n/24 dev eth0\n"
+                + "if [ $n = 1 ]; then peer=2; else peer=1; fi\n"
+                + "until $b ping -c 1 -W 1 10.99.0.$peer >/dev/null 2>&1; do $b sleep 1; done\n"
+                + "echo \"OSIMG-TEST-OS-NET node=$n reached=10.99.0.$peer\"\n"
+                + "while true; do $b sleep 60; done\n";
         entry(out, ino, "init", 0100755, 0, 0, init.getBytes(StandardCharsets.US_ASCII));
         entry(out, ino, "TRAILER!!!", 0, 0, 0, new byte[0]);
         return out.toByteArray();
