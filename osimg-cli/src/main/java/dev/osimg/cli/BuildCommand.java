@@ -168,7 +168,7 @@ final class BuildCommand implements Callable<Integer>, UnusedRegistryOptions {
             CommandProgress progress = ConsoleProgress.forTransfer(output.silent());
             ImageCopy.Result pushed;
             try (ImageSink sink = Images.sink(pushTo, client, image, null)) {
-                pushed = new ImageCopy(registry.jobs, progress).copy(image, sink);
+                pushed = new ImageCopy(registry.jobs, progress, "push").copy(image, sink);
             }
             DigestFile.write(digestFile, result.manifestDescriptor().digest().toString());
             progress.succeeded();

@@ -1,7 +1,10 @@
 package dev.osimg.cli;
 
 import dev.osimg.blob.Progress;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -39,8 +42,18 @@ final class ConsoleProgress implements CommandProgress {
         return new ConsoleProgress(System.err);
     }
 
-    private static boolean onTerminal() {
-        return System.console() != null && System.console().isTerminal();
+    /**
+     * Whether stderr, where progress goes, is a terminal: its descriptor links to a terminal device. (The JDK's
+     * {@code Console} answers for stdin and stdout instead, which put bars into a {@code 2>log} file and plain lines
+     * on a terminal whose stdout was redirected; {@code isatty} through native code would cost start-up time.)
+     */
+    static boolean onTerminal() {
+        try {
+            String device = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            return device.startsWith("/dev/pts/") || device.startsWith("/dev/tty") || device.equals("/dev/console");
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return false;
+        }
     }
 
     @Override

@@ -66,7 +66,7 @@ abstract class TransferCommand implements Callable<Integer> {
             ImageCopy.Result result;
             CommandProgress progress = ConsoleProgress.forTransfer(output.silent());
             try (ImageSink sink = Images.sink(to, client, image, sourceTag)) {
-                result = new ImageCopy(registry.jobs, progress).copy(image, sink);
+                result = new ImageCopy(registry.jobs, progress, spec.name()).copy(image, sink);
             }
             int signaturesCopied = skipSignatures ? 0
                     : Signatures.copy(SignatureStores.of(from, client), SignatureStores.of(to, client), image.manifestDigest());

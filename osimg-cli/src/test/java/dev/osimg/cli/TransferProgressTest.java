@@ -127,7 +127,7 @@ class TransferProgressTest {
             CliRunner.Result push = CliRunner.run("push", layout.toString(), proxy.host() + "/os/refused:v1");
             assertThat(push.exitCode()).as(push.err()).isEqualTo(ExitCodes.FAILURE);
             assertThat(proxy.refusedManifests()).isEqualTo(1);
-            assertThat(push.err()).contains("copy oci:").contains("osimg: error: ").contains("manifest refused by the test proxy")
+            assertThat(push.err()).contains("push oci:").contains("osimg: error: ").contains("manifest refused by the test proxy")
                     .doesNotContain("done").doesNotContain("100%");
             assertThat(push.out()).isEmpty();
         }
@@ -152,17 +152,41 @@ class TransferProgressTest {
                 }
             }
         }
-        assertThat(first).contains("copy ").contains("%").doesNotContain("skipped");
+        assertThat(first).contains("push ").contains("%").doesNotContain("skipped");
+        assertThat(pull).contains("pull ").doesNotContain("copy ");
         assertThat(second.lines().filter(l -> l.contains("skipped: exists")).count()).isEqualTo(3);
         assertThat(second).containsPattern("blob sha256:[0-9a-f]{12} \\([0-9.]+ [KM]?i?B\\): skipped: exists");
     }
 
+    @Test
+    void progressFollowsWhereStderrGoesNotStdout() throws Exception {
+        // On a terminal with stderr sent to a file (2>log): plain progress lines in the file, no bar anywhere.
+        Path log = dir.resolve("push.log");
+        String screen = onTerminal(null, log, "push", layout.toString(), registry.host() + "/os/stderr-log:v1");
+        String logged = Files.readString(log);
+        assertThat(logged).contains("push oci:").contains(": done, ").doesNotContain("\r").doesNotContain("[");
+        assertThat(screen).contains("Digest: sha256:").doesNotContain("%");
+        // And stdout redirected while stderr stays on the terminal (osimg push ... > out): bars on the terminal.
+        Path out = dir.resolve("push.out");
+        String bars = onTerminal(out, null, "push", layout.toString(), registry.host() + "/os/stdout-file:v1");
+        assertThat(bars).contains("\r").contains("%");
+        assertThat(Files.readString(out)).contains("Digest: sha256:");
+    }
+
     /** Runs osimg on a pseudo-terminal of 80 columns (python3's pty module) and returns what it wrote there. */
     private static String onTerminal(String... args) throws Exception {
+        return onTerminal(null, null, args);
+    }
+
+    /** The same, with stdout or stderr sent to a file instead of the terminal where it is not null. */
+    private static String onTerminal(Path stdout, Path stderr, String... args) throws Exception {
         String driver = """
                 import fcntl, os, pty, struct, sys, termios
                 pid, fd = pty.fork()
                 if pid == 0:
+                    for name, fd in (('OSIMG_TEST_STDOUT', 1), ('OSIMG_TEST_STDERR', 2)):
+                        if os.environ.get(name):
+                            os.dup2(os.open(os.environ[name], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644), fd)
                     os.execvp(sys.argv[1], sys.argv[1:])
                 fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack('HHHH', 24, 80, 0, 0))
                 out = b''
@@ -182,6 +206,12 @@ class TransferProgressTest {
         command.addAll(CliRunner.command(List.of(), args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(Map.of("COLUMNS", "80", "LINES", "24", "TERM", "xterm"));
+        if (stdout != null) {
+            builder.environment().put("OSIMG_TEST_STDOUT", stdout.toString());
+        }
+        if (stderr != null) {
+            builder.environment().put("OSIMG_TEST_STDERR", stderr.toString());
+        }
         Process p = builder.start();
         p.getOutputStream().close();
         String screen = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

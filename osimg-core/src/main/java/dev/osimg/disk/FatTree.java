@@ -48,6 +48,22 @@ public final class FatTree {
         return root;
     }
 
+    /** The bytes of all files together: what writing the tree's files writes (its progress total). */
+    public long fileBytes() {
+        return fileBytes(root);
+    }
+
+    private static long fileBytes(Directory dir) {
+        long total = 0;
+        for (Node node : dir.children()) {
+            total += switch (node) {
+                case Directory d -> fileBytes(d);
+                case File f -> f.content().size();
+            };
+        }
+        return total;
+    }
+
     /** Adds a file at {@code path} ({@code /}-separated), creating its directories. */
     public FatTree add(String path, Blob content) {
         String[] parts = path.split("/");

@@ -45,7 +45,7 @@ public final class InstallApplier {
         PlannedPartition espPartition = plan.partition(PartitionRole.ESP).orElseThrow();
         BlockDevice esp = device.section(espPartition.offset(bs), espPartition.size(bs));
         boolean zeroed = device.zeroIsCheap();
-        progress.begin(PHASE_ESP, plan.esp().usedClusters() * plan.esp().geometry().clusterSize());
+        progress.begin(PHASE_ESP, plan.esp().tree().fileBytes());
         try {
             new Fat32Writer(plan.esp(), plan.espVolumeId(), plan.timestamp())
                     .write(esp, espPartition.entry().firstLba(), zeroed, progress);

@@ -23,13 +23,23 @@ import java.util.concurrent.Future;
 public final class ImageCopy {
     private final int jobs;
     private final Progress progress;
+    private final String verb;
 
     public ImageCopy(int jobs, Progress progress) {
+        this(jobs, progress, "copy");
+    }
+
+    /**
+     * A copy whose progress step is named {@code verb} ({@code push}, {@code pull}, {@code copy}), the word the
+     * user typed, so that progress output says what the command does.
+     */
+    public ImageCopy(int jobs, Progress progress, String verb) {
         if (jobs < 1) {
             throw new IllegalArgumentException("jobs must be at least 1, got " + jobs);
         }
         this.jobs = jobs;
         this.progress = progress;
+        this.verb = verb;
     }
 
     /** What a copy did; {@code skipped} are the blobs the destination had, in the manifest's order. */
@@ -48,7 +58,7 @@ public final class ImageCopy {
         List<Descriptor> blobs = blobsOf(source);
         long total = blobs.stream().mapToLong(Descriptor::size).sum();
         List<Skipped> skipped = new ArrayList<>();
-        progress.begin("copy " + source.location() + " -> " + sink.location(), total);
+        progress.begin(verb + " " + source.location() + " -> " + sink.location(), total);
         try (ExecutorService pool = Executors.newFixedThreadPool(Math.min(jobs, Math.max(1, blobs.size())),
                 Thread.ofVirtual().name("osimg-copy-", 0).factory())) {
             List<Future<BlobOutcome>> futures = new ArrayList<>();

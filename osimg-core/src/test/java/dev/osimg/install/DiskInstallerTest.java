@@ -140,6 +140,38 @@ class DiskInstallerTest {
     }
 
     @Test
+    void eachPhaseAdvancesExactlyTheTotalItAnnounced() throws Exception {
+        // A bar that stops at 97 % (a total rounded up to whole clusters) or runs past 100 % tells the user wrong.
+        for (boolean unverified : new boolean[] {false, true}) {
+            java.util.Map<String, long[]> phases = new java.util.LinkedHashMap<>();
+            Progress recording = new Progress() {
+                private String step;
+
+                @Override
+                public void begin(String name, long totalBytes) {
+                    step = name;
+                    phases.put(name, new long[] {totalBytes, 0});
+                }
+
+                @Override
+                public void advance(long bytes) {
+                    phases.get(step)[1] += bytes;
+                }
+            };
+            Path disk = dir.resolve("progress-" + unverified + ".img");
+            DiskInstaller.toImageFile(unverified ? plain : zstd, withLoader().withUnverified(unverified), disk, -1, false,
+                    recording);
+            assertThat(phases).containsKeys(InstallApplier.PHASE_ESP, InstallApplier.PHASE_SYSTEM);
+            for (var phase : phases.entrySet()) {
+                if (phase.getValue()[0] >= 0) {
+                    assertThat(phase.getValue()[1]).as(phase.getKey() + (unverified ? " (unverified)" : ""))
+                            .isEqualTo(phase.getValue()[0]);
+                }
+            }
+        }
+    }
+
+    @Test
     void imageFilesStaySparseAndSizedExactlyWithoutASize() throws Exception {
         Path disk = dir.resolve("exact.img");
         DiskInstaller.toImageFile(plain, TestImages.smallOptions().withUnverified(true), disk, -1, false, Progress.NONE);
