@@ -88,6 +88,16 @@ class LaunchCommandTest {
 
     @Test
     void timesOutWithTheLastSerialLinesAndStopsTheVm() throws Exception {
+        // What a SIGKILLed launch left in the same place (its owner's PID is gone) is swept by this one.
+        Path killed = Files.createDirectories(dir.resolve(dev.osimg.launch.Launcher.WORK_DIR_PREFIX + "killed"));
+        Process gone = new ProcessBuilder("sleep", "60").start();
+        long started = gone.toHandle().info().startInstant().orElseThrow().toEpochMilli();
+        gone.destroy();
+        gone.waitFor();
+        String ours = dev.osimg.linux.TemporaryFiles.ownerStamp();
+        Files.writeString(killed.resolve(dev.osimg.launch.Launcher.OWNER_FILE),
+                ours.substring(0, ours.indexOf('-')) + "-" + gone.pid() + "-" + Long.toHexString(started));
+        Files.write(killed.resolve("disk.img"), new byte[1 << 16]);
         InstallCommandTest.Run run = InstallCommandTest.osimg("launch", image, "--expect", "never printed", "--timeout", "8",
                 "--memory", "128", "--work-dir", dir.toString());
         assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.FAILURE);

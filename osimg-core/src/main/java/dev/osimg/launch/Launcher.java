@@ -8,6 +8,7 @@ import dev.osimg.install.PartitionSpec;
 import dev.osimg.osimage.OsImage;
 import dev.osimg.osimage.OsImageFormatException;
 import dev.osimg.osimage.Payload;
+import dev.osimg.linux.TemporaryFiles;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileStore;
@@ -46,6 +47,11 @@ public final class Launcher {
     private final LinkedBlockingQueue<VmNode.Event> events = new LinkedBlockingQueue<>();
     private final List<VmNode> nodes = new ArrayList<>();
     private final Object lock = new Object();
+    /** Work directories are named this, followed by a random part. */
+    public static final String WORK_DIR_PREFIX = "osimg-launch-";
+    /** The file in a work directory naming the process that owns it (see {@link TemporaryFiles#ownerStamp}). */
+    public static final String OWNER_FILE = ".osimg-owner";
+
     private Path workDir;
     private boolean closed;
 
@@ -207,7 +213,12 @@ public final class Launcher {
     private Path createWorkDir() throws IOException {
         if (options.keep().isEmpty()) {
             Files.createDirectories(options.workParent());
-            return Files.createTempDirectory(options.workParent(), "osimg-launch-");
+            // A launch killed by SIGKILL cannot remove its directory (disks included): the next launch does. The owner
+            // is written into the directory, not its name, which must stay short for the TPM's socket path.
+            TemporaryFiles.sweepOwned(options.workParent(), WORK_DIR_PREFIX + "*", OWNER_FILE);
+            Path dir = Files.createTempDirectory(options.workParent(), WORK_DIR_PREFIX);
+            Files.writeString(dir.resolve(OWNER_FILE), TemporaryFiles.ownerStamp());
+            return dir;
         }
         Path keep = options.keep().get();
         Files.createDirectories(keep);

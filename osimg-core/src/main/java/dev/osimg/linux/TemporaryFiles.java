@@ -130,14 +130,51 @@ public final class TemporaryFiles {
     /** Whether a temporary name belongs to a process of this PID namespace that no longer runs. */
     static boolean isStale(String name) {
         Matcher m = NAME.matcher(name);
-        if (!m.matches() || !m.group(1).equals(NAMESPACE)) {
+        return m.matches() && ownerGone(m.group(1), m.group(2), m.group(3));
+    }
+
+    /**
+     * This process as the owner of something whose name cannot carry it (a directory whose paths must stay short):
+     * PID namespace, PID and start time, as {@link #sweepOwned} reads them back.
+     */
+    public static String ownerStamp() {
+        return NAMESPACE + "-" + PID + "-" + Long.toHexString(START);
+    }
+
+    /**
+     * Deletes the directories directly in {@code dir} whose names match {@code glob} and that hold a file
+     * {@code stampFile} with the {@link #ownerStamp} of a process that no longer runs; returns how many. A directory
+     * without that file (not ours, or still being set up) is left alone.
+     */
+    public static int sweepOwned(Path dir, String glob, String stampFile) throws IOException {
+        int removed = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, glob)) {
+            for (Path entry : entries) {
+                Path stamp = entry.resolve(stampFile);
+                if (!Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS) || !Files.isRegularFile(stamp, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                String[] parts = Files.readString(stamp).strip().split("-");
+                if (parts.length == 3 && ownerGone(parts[0], parts[1], parts[2])) {
+                    deleteTree(entry);
+                    removed++;
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return removed;
+        }
+        return removed;
+    }
+
+    private static boolean ownerGone(String namespace, String pidText, String startHex) {
+        if (!namespace.equals(NAMESPACE)) {
             return false;
         }
         long pid;
         long start;
         try {
-            pid = Long.parseLong(m.group(2));
-            start = Long.parseUnsignedLong(m.group(3), 16);
+            pid = Long.parseLong(pidText);
+            start = Long.parseUnsignedLong(startHex, 16);
         } catch (NumberFormatException e) {
             return false;
         }
