@@ -39,6 +39,7 @@ public final class Main {
     boolean debug;
 
     public static void main(String[] args) {
+        JsonWarmUp.startFor(args);
         NativeLibraries.unpackIntoOwnedTemporary();
         System.exit(run(args));
     }
