@@ -39,8 +39,7 @@ class FileClonerTest {
 
     @Test
     void onAFilesystemThatNeverClonesTheTargetIsCreatedEmptyForTheCopy() throws Exception {
-        Path source = dir.resolve("source");
-        Files.write(source, new byte[3 << 20]);
+        Path source = Files.write(dir.resolve("source"), new byte[3 << 20]);
         Path target = dir.resolve("target");
 
         assertThat(FileCloner.cloneOrAllocate(source, target, 3 << 20)).isFalse();
@@ -51,8 +50,7 @@ class FileClonerTest {
 
     @Test
     void aTargetWhoseCloneFailedIsAllocatedToTheSizeForTheCopy() throws Exception {
-        Path source = dir.resolve("source");
-        Files.write(source, new byte[3 << 20]);
+        Path source = Files.write(dir.resolve("source"), new byte[3 << 20]);
         Path target = dir.resolve("target");
 
         assertThat(FileCloner.cloneOrCreate(source, target, 3 << 20)).isFalse();
