@@ -1,7 +1,9 @@
 package dev.osimg.cli;
 
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.UnmatchedArgumentException;
 
@@ -37,7 +39,14 @@ final class UsageErrorReporter implements CommandLine.IParameterExceptionHandler
         } else {
             what = "unexpected argument '" + first + "'";
         }
-        List<String> suggestions = closest(first, u.getSuggestions());
+        // picocli's own suggestions miss swapped letters ('--jbos'): every name that could be meant is a candidate.
+        Set<String> candidates = new LinkedHashSet<>(u.getSuggestions());
+        if (u.isUnknownOption()) {
+            candidates.addAll(cmd.getCommandSpec().optionsMap().keySet());
+        } else {
+            candidates.addAll(cmd.getSubcommands().keySet());
+        }
+        List<String> suggestions = closest(first, List.copyOf(candidates));
         if (!suggestions.isEmpty()) {
             what += "; did you mean " + String.join(" or ", suggestions.stream().map(s -> "'" + s + "'").toList()) + "?";
         }
