@@ -172,11 +172,12 @@ public final class OsImageBuilder {
         long size = Files.size(source.file());
         progress.begin("payload " + source.name(), size);
         try {
-            return switch (compression) {
-                case Compression.None none -> storeUncompressed(source, size, writer);
-                case Compression.Zstd zstd when zstd.seekable() -> storeSeekableZstd(source, size, zstd.level(), writer);
-                case Compression.Zstd zstd -> storeZstd(source, size, zstd.level(), writer);
-            };
+            // An instanceof chain, not a pattern switch: that spins a class at run time (≈ 5 ms of start-up).
+            if (compression instanceof Compression.Zstd zstd) {
+                return zstd.seekable() ? storeSeekableZstd(source, size, zstd.level(), writer)
+                        : storeZstd(source, size, zstd.level(), writer);
+            }
+            return storeUncompressed(source, size, writer);
         } finally {
             progress.end();
         }

@@ -38,12 +38,24 @@ class FileClonerTest {
     }
 
     @Test
-    void aTargetThatCannotBeClonedIsLeftAllocatedToTheSizeForTheCopy() throws Exception {
+    void onAFilesystemThatNeverClonesTheTargetIsCreatedEmptyForTheCopy() throws Exception {
         Path source = dir.resolve("source");
         Files.write(source, new byte[3 << 20]);
         Path target = dir.resolve("target");
 
         assertThat(FileCloner.cloneOrAllocate(source, target, 3 << 20)).isFalse();
+
+        assertThat(target).exists();
+        assertThat(Files.size(target)).isZero();
+    }
+
+    @Test
+    void aTargetWhoseCloneFailedIsAllocatedToTheSizeForTheCopy() throws Exception {
+        Path source = dir.resolve("source");
+        Files.write(source, new byte[3 << 20]);
+        Path target = dir.resolve("target");
+
+        assertThat(FileCloner.cloneOrCreate(source, target, 3 << 20)).isFalse();
 
         assertThat(Files.size(target)).isEqualTo(3 << 20);
         long blocks = Long.parseLong(Tools.ok("stat", "-c", "%b", target.toString()).strip());
