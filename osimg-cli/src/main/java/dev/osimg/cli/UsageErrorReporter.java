@@ -17,7 +17,7 @@ final class UsageErrorReporter implements CommandLine.IParameterExceptionHandler
         if (!(e instanceof UnmatchedArgumentException) && !cmd.getUnmatchedArguments().isEmpty()) {
             reported = new UnmatchedArgumentException(cmd, cmd.getUnmatchedArguments());
         }
-        String message = reported instanceof UnmatchedArgumentException u ? describe(u) : reported.getMessage();
+        String message = reported instanceof UnmatchedArgumentException u ? describe(u) : withoutPrefix(reported.getMessage());
         cmd.getErr().println(ErrorReporter.PREFIX + message);
         cmd.getErr().println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
         cmd.getErr().flush();
@@ -25,6 +25,11 @@ final class UsageErrorReporter implements CommandLine.IParameterExceptionHandler
             JsonOutput.printError(cmd.getOut(), message, ExitCodes.USAGE);
         }
         return ExitCodes.USAGE;
+    }
+
+    /** picocli starts some messages (a missing group of options) with its own "Error: ", after ours. */
+    private static String withoutPrefix(String message) {
+        return message != null && message.startsWith("Error: ") ? message.substring("Error: ".length()) : message;
     }
 
     private static String describe(UnmatchedArgumentException u) {

@@ -45,6 +45,15 @@ class ConventionsTest {
     }
 
     @Test
+    void aMissingGroupOfOptionsIsOneErrorWithOnePrefix() {
+        CliRunner.Result r = CliRunner.inProcess("install", "oci:/nonexistent");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err().lines().findFirst().orElseThrow())
+                .startsWith("osimg: error: Missing required argument").contains("--disk").contains("--device")
+                .doesNotContain("Error:");
+    }
+
+    @Test
     void anUnknownOptionIsReportedBeforeAMissingOne() {
         CliRunner.Result r = CliRunner.inProcess("build", "--out", dir.resolve("x").toString(), "--payld", "system=" + system);
         assertThat(r.exitCode()).isEqualTo(2);
