@@ -1,7 +1,9 @@
 package dev.osimg.cli;
 
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.UnmatchedArgumentException;
 
@@ -15,7 +17,7 @@ final class UsageErrorReporter implements CommandLine.IParameterExceptionHandler
         if (!(e instanceof UnmatchedArgumentException) && !cmd.getUnmatchedArguments().isEmpty()) {
             reported = new UnmatchedArgumentException(cmd, cmd.getUnmatchedArguments());
         }
-        String message = reported instanceof UnmatchedArgumentException u ? describe(u) : reported.getMessage();
+        String message = reported instanceof UnmatchedArgumentException u ? describe(u) : withoutPrefix(reported.getMessage());
         cmd.getErr().println(ErrorReporter.PREFIX + message);
         cmd.getErr().println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
         cmd.getErr().flush();
@@ -23,6 +25,11 @@ final class UsageErrorReporter implements CommandLine.IParameterExceptionHandler
             JsonOutput.printError(cmd.getOut(), message, ExitCodes.USAGE);
         }
         return ExitCodes.USAGE;
+    }
+
+    /** picocli starts some messages (a missing group of options) with its own "Error: ", after ours. */
+    private static String withoutPrefix(String message) {
+        return message != null && message.startsWith("Error: ") ? message.substring("Error: ".length()) : message;
     }
 
     private static String describe(UnmatchedArgumentException u) {
@@ -37,7 +44,14 @@ final class UsageErrorReporter implements CommandLine.IParameterExceptionHandler
         } else {
             what = "unexpected argument '" + first + "'";
         }
-        List<String> suggestions = closest(first, u.getSuggestions());
+        // picocli's own suggestions miss swapped letters ('--jbos'): every name that could be meant is a candidate.
+        Set<String> candidates = new LinkedHashSet<>(u.getSuggestions());
+        if (u.isUnknownOption()) {
+            candidates.addAll(cmd.getCommandSpec().optionsMap().keySet());
+        } else {
+            candidates.addAll(cmd.getSubcommands().keySet());
+        }
+        List<String> suggestions = closest(first, List.copyOf(candidates));
         if (!suggestions.isEmpty()) {
             what += "; did you mean " + String.join(" or ", suggestions.stream().map(s -> "'" + s + "'").toList()) + "?";
         }

@@ -38,6 +38,19 @@ class ConventionsTest {
         CliRunner.Result option = CliRunner.inProcess("inspect", "--jsn", "x");
         assertThat(option.exitCode()).isEqualTo(2);
         assertThat(option.err()).startsWith("osimg: error: unknown option '--jsn'; did you mean '--json'?");
+        CliRunner.Result swapped = CliRunner.inProcess("pull", "--jbos", "2", "a", "b");
+        assertThat(swapped.err()).startsWith("osimg: error: unknown option '--jbos'; did you mean '--jobs'?");
+        CliRunner.Result swappedCommand = CliRunner.inProcess("plul", "a", "b");
+        assertThat(swappedCommand.err()).startsWith("osimg: error: unknown command 'plul'; did you mean 'pull'?");
+    }
+
+    @Test
+    void aMissingGroupOfOptionsIsOneErrorWithOnePrefix() {
+        CliRunner.Result r = CliRunner.inProcess("install", "oci:/nonexistent");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err().lines().findFirst().orElseThrow())
+                .startsWith("osimg: error: Missing required argument").contains("--disk").contains("--device")
+                .doesNotContain("Error:");
     }
 
     @Test
