@@ -121,7 +121,9 @@ public final class DeltaFetch {
 
     private void run(DeltaPlan.PayloadPlan plan, Blob remote, Output output) throws IOException {
         StoredChunks chunks = plan.chunks();
-        try (ExecutorService pool = Executors.newFixedThreadPool(jobs, Thread.ofVirtual().name("osimg-range-", 0).factory())) {
+        // Platform threads: see ImageCopy (virtual threads' socket I/O delays the JVM's exit by 300 ms).
+        try (ExecutorService pool = Executors.newFixedThreadPool(jobs,
+                Thread.ofPlatform().daemon().name("osimg-range-", 0).factory())) {
             List<Future<?>> tasks = new ArrayList<>();
             for (DeltaPlan.Range range : plan.ranges()) {
                 tasks.add(pool.submit(() -> {

@@ -59,8 +59,10 @@ public final class ImageCopy {
         long total = blobs.stream().mapToLong(Descriptor::size).sum();
         List<Skipped> skipped = new ArrayList<>();
         progress.begin(verb + " " + source.location() + " -> " + sink.location(), total);
+        // Platform threads, not virtual ones: a virtual thread's socket I/O starts the JDK's poller threads, which
+        // sit in epoll_wait (native code) to the end, and the JVM's exit then waits 300 ms for them to return.
         try (ExecutorService pool = Executors.newFixedThreadPool(Math.min(jobs, Math.max(1, blobs.size())),
-                Thread.ofVirtual().name("osimg-copy-", 0).factory())) {
+                Thread.ofPlatform().daemon().name("osimg-copy-", 0).factory())) {
             List<Future<BlobOutcome>> futures = new ArrayList<>();
             for (Descriptor d : blobs) {
                 futures.add(pool.submit(() -> {
