@@ -48,6 +48,7 @@ public final class StartupTraining {
             failures += run("inspect", "--json", zstdImage);
             failures += run("verify", "-q", image);
             failures += run("verify", "--json", zstdImage);
+            failures += run("copy", "-q", "oci:" + image + ":v1", "oci:" + work.resolve("copied") + ":v1");
             failures += run("install", "-q", image, "--disk", work.resolve("a.img").toString(), "--unverified",
                     "--esp-size", "40", "--system-size", "8", "--data-size", "0");
             failures += run("install", "--json", zstdImage, "--disk", work.resolve("b.img").toString(),

@@ -14,9 +14,11 @@ public final class SignatureStores {
      * a mirror: signatures are looked up where the image's publisher put them.
      */
     public static SignatureStore of(ImageReference reference, RegistryClient client) throws IOException {
-        return switch (reference) {
-            case ImageReference.Layout layout -> new LayoutSignatureStore(layout.dir());
-            case ImageReference.Registry registry -> new RegistrySignatureStore(client.repository(registry.host(), registry.repository()));
-        };
+        // instanceof, not a pattern switch (a class spun on first run): see ImageSources.open.
+        if (reference instanceof ImageReference.Layout layout) {
+            return new LayoutSignatureStore(layout.dir());
+        }
+        ImageReference.Registry registry = (ImageReference.Registry) reference;
+        return new RegistrySignatureStore(client.repository(registry.host(), registry.repository()));
     }
 }

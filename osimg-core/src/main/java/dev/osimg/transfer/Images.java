@@ -26,13 +26,12 @@ public final class Images {
      * manifest in the layout when the reference has no tag of its own (may be null).
      */
     public static ImageSink sink(ImageReference reference, RegistryClient client, OciImage source, String sourceTag) throws IOException {
-        return switch (reference) {
-            case ImageReference.Layout layout -> {
-                StreamingPayloadCheck check = StreamingPayloadCheck.of(source);
-                yield LayoutSink.open(layout.dir(), layout.tag() != null ? layout.tag() : sourceTag,
-                        check == null ? BlobTap.NONE : check, check == null ? staged -> { } : check);
-            }
-            case ImageReference.Registry registry -> new RegistrySink(client, registry);
-        };
+        // instanceof, not a pattern switch (a class spun on first run): see ImageSources.open.
+        if (reference instanceof ImageReference.Layout layout) {
+            StreamingPayloadCheck check = StreamingPayloadCheck.of(source);
+            return LayoutSink.open(layout.dir(), layout.tag() != null ? layout.tag() : sourceTag,
+                    check == null ? BlobTap.NONE : check, check == null ? staged -> { } : check);
+        }
+        return new RegistrySink(client, (ImageReference.Registry) reference);
     }
 }
